@@ -62,6 +62,7 @@ async function startBackend({ wasmDir, exclude = [], log = () => {} }: BackendOp
 async function loadTfjsNode(): Promise<Tf> {
   // A computed name keeps bundlers from resolving it: the package is optional and external.
   const moduleName = '@tensorflow/tfjs-node';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional native module, resolved at run time
   const tf = require(moduleName) as Tf;
   if (!(await tf.setBackend('tensorflow'))) throw new Error('setBackend("tensorflow") failed');
   return tf;
