@@ -10,10 +10,13 @@ const dist = join(root, 'dist');
 const watch = process.argv.includes('--watch');
 // tfjs-node is optional (its install downloads libtensorflow); the native canvas is loaded at run time.
 const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@napi-rs/canvas'];
+// Prefer the ES module builds: tfjs-backend-cpu's `sideEffects` list names only those, so
+// through its CommonJS `main` esbuild would drop the backend's registration.
+const nodeResolve = { external: nodeExternal, mainFields: ['module', 'main'] };
 
 const builds = [
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: nodeExternal },
-  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: nodeExternal, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', ...nodeResolve },
+  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', ...nodeResolve, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
 ];
 

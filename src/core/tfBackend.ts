@@ -7,7 +7,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export type Tf = typeof tfCore;
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendOptions {
   /** Folder holding tfjs-backend-wasm's .wasm files (the build copies them to dist/). */
@@ -44,6 +45,7 @@ async function startBackend({ wasmDir, exclude = [], log = () => {} }: BackendOp
     ['wasm', () => useBundled('wasm', wasmDir)],
     ['cpu', () => useBundled('cpu')],
   ];
+  const failures: string[] = [];
   for (const [name, load] of attempts) {
     if (exclude.includes(name)) continue;
     try {
@@ -53,10 +55,11 @@ async function startBackend({ wasmDir, exclude = [], log = () => {} }: BackendOp
       log(`TensorFlow.js backend: ${name}`);
       return name;
     } catch (error) {
-      log(`TensorFlow.js backend ${name} unavailable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      failures.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      log(`TensorFlow.js backend unavailable: ${failures.at(-1)}`);
     }
   }
-  throw new Error('no TensorFlow.js backend could start');
+  throw new Error(`no TensorFlow.js backend could start (${failures.join('; ')})`);
 }
 
 async function loadTfjsNode(): Promise<Tf> {

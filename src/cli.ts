@@ -1,0 +1,248 @@
+// weight-lens: the command-line tool. Same core and renderers as the extension; figures
+// go to PNG. Each command is added by its own function; bad input exits with status 2
+// and one `error:` line, other failures with status 1.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { makeDataset } from './core/dataset';
+import type { Dataset, Snapshot, TrainRun } from './core/run';
+import { BACKEND_NAMES, type BackendName, initBackend } from './core/tfBackend';
+import { trainMlp } from './core/trainer';
+import {
+  ACTIVATIONS,
+  ConfigError,
+  DATASET_NAMES,
+  DEFAULT_TRAIN_CONFIG,
+  LIMITS,
+  OPTIMIZERS,
+  resolveTrainConfig,
+  type TrainConfig,
+} from './core/trainConfig';
+import { drawLectureGrid, lectureGridScenes, lectureGridSize } from './render/lectureGrid';
+import { LIGHT_THEME } from './render/theme';
+
+const EXIT_BAD_INPUT = 2;
+const EXIT_FAILURE = 1;
+const PNG_WIDTH = 1200;
+/** Shortest time between two progress updates on a terminal. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Input the user can fix: reported without a stack, exit status 2. */
+class InputError extends Error {}
+
+function number(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || Number.isNaN(parsed)) throw new InvalidArgumentError(`"${value}" is not a number.`);
+  return parsed;
+}
+
+function range({ min, max }: { min: number; max: number }): string {
+  return `${min} to ${max}`;
+}
+
+interface Train2dOptions {
+  dataset: TrainConfig['dataset'];
+  csv?: string;
+  noise: number;
+  hidden: number;
+  iterations: number;
+  batch: number;
+  lr: number;
+  optimizer: TrainConfig['optimizer'];
+  activation: TrainConfig['activation'];
+  seed: number;
+  backend: 'auto' | BackendName;
+  json?: string;
+  png?: string;
+}
+
+function addTrain2d(program: Command): void {
+  const d = DEFAULT_TRAIN_CONFIG;
+  program
+    .command('train2d')
+    .description("train the lecture's 2-D MLP (Linear(2, H), activation, Linear(H, 2)) and write its hidden-unit lines")
+    .addOption(new Option('--dataset <name>', 'toy problem to learn').choices(DATASET_NAMES).default(d.dataset))
+    .option('--csv <file>', 'learn the points of a CSV file of x,y,label rows (implies --dataset csv)')
+    .option('--noise <n>', 'noise of the Playground datasets, in [0, 0.5]', number, d.noise)
+    .option('--hidden <n>', `hidden units, ${range(LIMITS.hidden)}`, number, d.hidden)
+    .option('--iterations <n>', `training iterations (mini-batches), ${range(LIMITS.iterations)}`, number, d.iterations)
+    .option('--batch <n>', `mini-batch size, ${range(LIMITS.batchSize)}`, number, d.batchSize)
+    .option('--lr <rate>', `learning rate, in (0, ${LIMITS.learningRate.max}]`, number, d.learningRate)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default(d.optimizer))
+    .addOption(new Option('--activation <name>', 'hidden-layer activation').choices(ACTIVATIONS).default(d.activation))
+    .option('--seed <n>', 'seed of the data, the initial weights and the batches', number, d.seed)
+    .addOption(
+      new Option('--backend <name>', 'TensorFlow.js backend; auto tries tensorflow (tfjs-node), then wasm, then cpu')
+        .choices(['auto', ...BACKEND_NAMES])
+        .default('auto'),
+    )
+    .option('--json <file>', 'write the run as JSON: {backend, config, iterations, snapshots}')
+    .option('--png <file>', `write the lecture's grid of snapshots as a ${PNG_WIDTH} px wide PNG`)
+    .addHelpText('after', '\nExample:\n  weight-lens train2d --dataset disc --png grid.png --json run.json')
+    .action(async (options: Train2dOptions, command: Command) => {
+      if (options.csv && command.getOptionValueSource('dataset') === 'cli' && options.dataset !== 'csv') {
+        throw new InputError(
+          `--csv reads its points from ${options.csv}; it cannot be combined with --dataset ${options.dataset}`,
+        );
+      }
+      await train2d(options);
+    });
+}
+
+async function train2d(options: Train2dOptions): Promise<void> {
+  const config = resolveTrainConfig({
+    dataset: options.csv ? 'csv' : options.dataset,
+    csvPath: options.csv,
+    noise: options.noise,
+    hidden: options.hidden,
+    iterations: options.iterations,
+    batchSize: options.batch,
+    learningRate: options.lr,
+    optimizer: options.optimizer,
+    activation: options.activation,
+    seed: options.seed,
+  });
+  const dataset = loadDataset(config);
+  for (const file of [options.json, options.png]) if (file) checkOutputFolder(file);
+
+  const exclude = options.backend === 'auto' ? [] : BACKEND_NAMES.filter((name) => name !== options.backend);
+  const backend = await initBackend({ wasmDir: __dirname, exclude });
+  process.stderr.write(`TensorFlow.js backend: ${backend}\n`);
+  const started = performance.now();
+  const progress = progressReporter(config.iterations);
+  const run = await trainMlp(config, dataset, { onSnapshot: progress.snapshot, onProgress: progress.update });
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(summary(run, seconds));
+
+  if (options.json) {
+    const { backend: name, config: runConfig, iterations, snapshots } = run;
+    writeOutput(options.json, JSON.stringify({ backend: name, config: runConfig, iterations, snapshots }));
+  }
+  if (options.png) writeOutput(options.png, await lectureGridPng(run, dataset));
+}
+
+function loadDataset(config: TrainConfig): Dataset {
+  let csvText: string | undefined;
+  if (config.csvPath) {
+    try {
+      csvText = readFileSync(config.csvPath, 'utf8');
+    } catch (error) {
+      throw new InputError(`cannot read CSV file ${config.csvPath}: ${systemReason(error)}`);
+    }
+  }
+  try {
+    return makeDataset(config, csvText);
+  } catch (error) {
+    throw new InputError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Fails before training, not after, when an output cannot be written. */
+function checkOutputFolder(file: string): void {
+  const folder = dirname(file);
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isFolder) throw new InputError(`cannot write ${file}: folder ${folder} does not exist`);
+}
+
+function writeOutput(file: string, data: string | Buffer): void {
+  try {
+    writeFileSync(file, data);
+  } catch (error) {
+    throw new InputError(`cannot write ${file}: ${systemReason(error)}`);
+  }
+  process.stderr.write(`wrote ${file}\n`);
+}
+
+/** "no such file or directory" rather than "ENOENT: no such file or directory, open 'x'". */
+function systemReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
+}
+
+async function lectureGridPng(run: TrainRun, dataset: Dataset): Promise<Buffer> {
+  // Loaded on demand: a native module, needed only for pictures.
+  const { createCanvas } = await import('@napi-rs/canvas');
+  const scenes = lectureGridScenes(run, dataset);
+  const { width, height } = lectureGridSize(PNG_WIDTH, scenes.length);
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext('2d') as unknown as CanvasRenderingContext2D;
+  drawLectureGrid(ctx, { x: 0, y: 0, width, height }, scenes, LIGHT_THEME);
+  return canvas.encode('png');
+}
+
+function summary(run: TrainRun, seconds: number): string {
+  const last = run.snapshots.at(-1);
+  const state = last ? `iteration ${last.iteration}: ${snapshotFigures(last)}` : 'no snapshot kept';
+  return `${state} (backend ${run.backend}, ${seconds.toFixed(1)} s)`;
+}
+
+function snapshotFigures(s: Snapshot): string {
+  const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
+  return `loss ${s.loss.toFixed(4)}, train accuracy ${percent(s.trainAccuracy)}, test accuracy ${percent(s.testAccuracy)}`;
+}
+
+/**
+ * Training progress on stderr: one line rewritten in place on a terminal (at most every
+ * PROGRESS_INTERVAL_MS), otherwise a plain line at each tenth of the run.
+ */
+function progressReporter(total: number) {
+  const stream = process.stderr;
+  let loss = NaN;
+  let lastWrite = 0;
+  let lastTenth = 0;
+  const line = (iteration: number) => `iteration ${iteration}/${total} loss ${loss.toFixed(4)}`;
+  return {
+    snapshot: (s: Snapshot) => {
+      loss = s.loss;
+    },
+    update: (iteration: number) => {
+      if (stream.isTTY) {
+        const now = performance.now();
+        if (now - lastWrite < PROGRESS_INTERVAL_MS) return;
+        lastWrite = now;
+        stream.write(`\r${line(iteration)}\x1b[K`);
+        return;
+      }
+      const tenth = Math.floor((10 * iteration) / total);
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        stream.write(`${line(iteration)}\n`);
+      }
+    },
+    done: () => {
+      if (stream.isTTY) stream.write('\r\x1b[K');
+    },
+  };
+}
+
+function createProgram(): Command {
+  const program = new Command('weight-lens')
+    .description("Weight Lens: look at a neural network's parameters")
+    .exitOverride();
+  addTrain2d(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = exitStatus(error);
+  }
+}
+
+function exitStatus(error: unknown): number {
+  // Commander has already printed its own message (usage errors) or the help.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: ${message}\n`);
+  return error instanceof InputError || error instanceof ConfigError ? EXIT_BAD_INPUT : EXIT_FAILURE;
+}
+
+void main(process.argv);
