@@ -23,8 +23,7 @@ export function findSequentials(source: string): SequentialMatch[] {
     if (!layers) continue;
     const { start } = tokens[i];
     const end = tokens[call.close].end;
-    const verdict = judge(layers, (value) => resolve(value, names, start));
-    if (verdict) matches.push({ ...verdict, start, end });
+    matches.push({ ...judge(layers, (size) => resolve(size, names, start)), start, end });
   }
   return matches;
 }
@@ -42,10 +41,13 @@ interface Token {
 }
 
 const TOKEN_PATTERNS: [Token['kind'] | 'skip' | 'newline', RegExp][] = [
-  ['newline', /\r?\n/y],
+  ['newline', /\r\n?|\n/y],
   ['skip', /[ \t\f]+|#[^\r\n]*|\\\r?\n/y],
   // Any prefix (r, b, f, u…), triple or single quotes; unterminated strings run to the end.
-  ['string', /[A-Za-z]{0,2}(?:'''[\s\S]*?(?:'''|$)|"""[\s\S]*?(?:"""|$)|'(?:\\.|[^'\\\r\n])*'?|"(?:\\.|[^"\\\r\n])*"?)/y],
+  [
+    'string',
+    /[A-Za-z]{0,2}(?:'''[\s\S]*?(?:'''|$)|"""[\s\S]*?(?:"""|$)|'(?:\\.|[^'\\\r\n])*'?|"(?:\\.|[^"\\\r\n])*"?)/y,
+  ],
   ['name', /[\p{L}_][\p{L}\p{N}_]*/uy],
   ['number', /0[xXoObB][\da-fA-F_]+|\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?[jJ]?|\.\d+/y],
   ['op', /\*\*=?|\/\/=?|>>=?|<<=?|->|[-+*/%&|^@:<>=!]=|[^\s]/y],
@@ -108,9 +110,9 @@ function readCall(tokens: Token[], i: number): Call | undefined {
   let depth = 0;
   let from = j + 2;
   for (let k = j + 1; k < tokens.length; k++) {
-    const text = tokens[k].text;
-    if ('([{'.includes(text)) depth++;
-    else if (')]}'.includes(text)) depth--;
+    const { kind, text } = tokens[k];
+    if (kind === 'op' && '([{'.includes(text)) depth++;
+    else if (kind === 'op' && ')]}'.includes(text)) depth--;
     if ((depth === 1 && text === ',') || depth === 0) {
       if (k > from) args.push([from, k]);
       from = k + 1;
@@ -127,14 +129,15 @@ function readCall(tokens: Token[], i: number): Call | undefined {
 type SizeArg = { value: number } | { name: string } | { expression: string } | undefined;
 
 type Layer =
-  | { kind: 'linear'; inFeatures: SizeArg; outFeatures: SizeArg; bias: boolean }
-  | { kind: 'activation'; name: string };
+  { kind: 'linear'; inFeatures: SizeArg; outFeatures: SizeArg; bias: boolean } | { kind: 'activation'; name: string };
 
 /** Element-wise layers an MLP may hold; only ACTIVATION_LAYERS can be trained. */
-const ELEMENTWISE = new Set([
-  'ReLU', 'Tanh', 'Sigmoid', 'LeakyReLU', 'PReLU', 'ReLU6', 'ELU', 'SELU', 'CELU', 'GELU', 'SiLU', 'Mish',
-  'Softplus', 'Softsign', 'Hardtanh', 'Hardsigmoid', 'Hardswish', 'Tanhshrink', 'LogSigmoid', 'Softmax', 'LogSoftmax',
-]);
+const ELEMENTWISE = new Set(
+  (
+    'ReLU Tanh Sigmoid LeakyReLU PReLU ReLU6 ELU SELU CELU GELU SiLU Mish Softplus Softsign Hardtanh Hardsigmoid ' +
+    'Hardswish Tanhshrink LogSigmoid Softmax LogSoftmax'
+  ).split(' '),
+);
 const ACTIVATION_LAYERS: Record<string, Activation> = { ReLU: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid' };
 
 /** The Sequential's layers, or undefined if any argument is not a Linear or element-wise layer. */
@@ -225,9 +228,7 @@ function resolve(size: SizeArg, names: Assignments, offset: number): Resolved {
 // ---------------------------------------------------------------------------------
 // The verdict
 
-type Verdict =
-  | { kind: 'trainable'; hidden: number; activation: Activation }
-  | { kind: 'untrainable'; reason: string };
+type Verdict = { kind: 'trainable'; hidden: number; activation: Activation } | { kind: 'untrainable'; reason: string };
 
 const SUPPORTED = 'ReLU, Tanh or Sigmoid';
 
@@ -235,14 +236,17 @@ function judge(layers: Layer[], resolveSize: (s: SizeArg) => Resolved): Verdict 
   const untrainable = (reason: string): Verdict => ({ kind: 'untrainable', reason });
   const linears = layers.filter((l) => l.kind === 'linear');
   if (linears.length !== 2) {
-    return untrainable(`has ${linears.length} Linear layer${linears.length === 1 ? '' : 's'}, needs 2 (one hidden layer)`);
+    return untrainable(
+      `has ${linears.length} Linear layer${linears.length === 1 ? '' : 's'}, needs 2 for one hidden layer`,
+    );
   }
   const [first, act, second, ...rest] = layers;
   if (first.kind !== 'linear') return untrainable(`starts with ${describe(first)}, needs Linear(2, H)`);
-  if (act.kind !== 'activation') return untrainable(`has no activation between the Linear layers (needs ${SUPPORTED})`);
+  if (act.kind !== 'activation') return untrainable(`has no activation between the Linear layers, needs ${SUPPORTED}`);
   if (second.kind !== 'linear') return untrainable('has more than one activation between the Linear layers');
-  if (rest.length > 0) return untrainable(`ends with ${describe(rest[0])} after the last Linear (the loss applies the softmax)`);
-  if (!(act.name in ACTIVATION_LAYERS)) return untrainable(`activation ${act.name} is not supported (${SUPPORTED})`);
+  if (rest.length > 0)
+    return untrainable(`ends with ${describe(rest[0])} after the last Linear; the trainer's loss applies the softmax`);
+  if (!Object.hasOwn(ACTIVATION_LAYERS, act.name)) return untrainable(`activation is ${act.name}, needs ${SUPPORTED}`);
   if (!first.bias || !second.bias) return untrainable('a Linear layer has bias=False; the trainer always uses biases');
 
   const sizes: [string, SizeArg][] = [

@@ -1,0 +1,48 @@
+// Activation: wires the training session to its views, commands, CodeLens and indicators.
+// The tfjs backend starts on the first training, not at activation, so opening a Python
+// file or restoring a panel stays cheap.
+import * as vscode from 'vscode';
+import type { TrainRun } from '../core/run';
+import { initBackend } from '../core/tfBackend';
+import type { TrainConfig } from '../core/trainConfig';
+import { COMMANDS, registerCommands } from './commands';
+import { readCsv } from './csvFile';
+import { HYPERPLANE_VIEW_TYPE, HyperplanePanel } from './hyperplanePanel';
+import { registerSequentialCodeLens } from './sequentialCodeLens';
+import { readTrainSettings, SETTINGS_SECTION } from './settings';
+import { SIDE_VIEW_ID, SideViewProvider } from './sideView';
+import { showTrainingIndicators } from './trainingIndicators';
+import { TrainingSession, type RunState } from './trainingSession';
+
+/** What `activate` returns: used by the extension-host tests (and any extension that wants it). */
+export interface WeightLensApi {
+  /** Trains with these settings over the user's; rejects with the reason on bad input. */
+  trainRun(config?: Partial<TrainConfig>): Promise<TrainRun | undefined>;
+  currentRun(): Readonly<RunState> | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): WeightLensApi {
+  const log = vscode.window.createOutputChannel('Weight Lens', { log: true });
+  const defaults = (): Partial<TrainConfig> => readTrainSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION));
+  const session = new TrainingSession({
+    log,
+    defaults,
+    readCsv,
+    startBackend: () =>
+      initBackend({ wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, log: (m) => log.info(m) }),
+  });
+  const panel = new HyperplanePanel(context.extensionUri, session);
+  context.subscriptions.push(
+    log,
+    session,
+    showTrainingIndicators(session, COMMANDS.stop),
+    vscode.window.registerWebviewPanelSerializer(HYPERPLANE_VIEW_TYPE, panel),
+    vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, new SideViewProvider(context.extensionUri, session)),
+    registerSequentialCodeLens(),
+    ...registerCommands(session, panel, defaults),
+  );
+  return {
+    trainRun: (config = {}) => session.train(config),
+    currentRun: () => session.current,
+  };
+}
