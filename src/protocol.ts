@@ -35,4 +35,7 @@ export interface PersistedViewState {
   /** Index into run.snapshots shown by the scrubber. */
   frame: number;
   tab: 'live' | 'lecture';
+  /** Live-tab toggles; absent means on (so the host can build a state without them). */
+  showRegions?: boolean;
+  showTest?: boolean;
 }

@@ -1,0 +1,236 @@
+// Loss and accuracy against iteration (log axis) with chart.js, the frame shown by the
+// scrubber marked by a vertical line. Only the chart.js parts used are registered,
+// which keeps the bundle small. Clicking a chart moves the scrubber there.
+import {
+  Chart,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartOptions,
+  type Plugin,
+} from 'chart.js';
+import type { Snapshot } from '../src/core/run';
+import { h } from './dom';
+import { formatIteration, formatNumber, formatPercent } from './format';
+import type { ChartPalette, ViewTheme } from './theme';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
+
+interface Series {
+  label: string;
+  color: (palette: ChartPalette) => string;
+  value: (snapshot: Snapshot) => number;
+  /** Test curves are dashed, so train and test differ by more than colour. */
+  dashed: boolean;
+}
+
+interface ChartSpec {
+  title: string;
+  series: Series[];
+  y: { min?: number; max?: number; suggestedMin?: number };
+  /** Values in tooltips, and the shorter form of the axis ticks. */
+  format: (value: number) => string;
+  tick: (value: number) => string;
+}
+
+const TRAIN = { label: 'train', color: (p: ChartPalette) => p.train, dashed: false };
+const TEST = { label: 'test', color: (p: ChartPalette) => p.test, dashed: true };
+
+const SPECS: ChartSpec[] = [
+  {
+    title: 'Loss',
+    series: [{ ...TRAIN, value: (s) => s.loss }],
+    y: { min: 0 },
+    format: formatNumber,
+    tick: (v) => String(Number(v.toPrecision(2))),
+  },
+  {
+    title: 'Accuracy',
+    series: [
+      { ...TRAIN, value: (s) => s.trainAccuracy },
+      { ...TEST, value: (s) => s.testAccuracy },
+    ],
+    y: { suggestedMin: 0.5, max: 1 },
+    format: formatPercent,
+    tick: (v) => `${Math.round(v * 100)} %`,
+  },
+];
+
+/** What the charts show: the run's snapshots, the frame at the scrubber, the run's length. */
+export interface CurvesContent {
+  snapshots: Snapshot[];
+  frame: number;
+  total: number;
+  theme: ViewTheme;
+}
+
+const isPowerOfTen = (value: number): boolean => Number.isInteger(Math.log10(value));
+
+export class Curves {
+  readonly element: HTMLElement;
+  private readonly charts: { spec: ChartSpec; chart: Chart<'line', { x: number; y: number }[]>; legend: HTMLElement }[];
+  private content?: CurvesContent;
+
+  constructor(private readonly onFrame: (index: number) => void) {
+    this.charts = SPECS.map((spec) => {
+      const canvas = h('canvas', { role: 'img', 'aria-label': `${spec.title} against iteration` });
+      const chart = new Chart(canvas, {
+        type: 'line',
+        data: { datasets: spec.series.map((s) => ({ label: s.label, data: [] })) },
+        // The full options need the theme and the run (see show); the axis types are needed now.
+        options: { scales: { x: { type: 'logarithmic' }, y: { type: 'linear' } } },
+        plugins: [this.currentIterationPlugin(spec)],
+      });
+      const legend = h('span', { class: 'chart-legend' });
+      return { spec, chart, legend };
+    });
+    this.element = h(
+      'div',
+      { class: 'charts' },
+      ...this.charts.map(({ spec, chart, legend }) =>
+        h(
+          'figure',
+          { class: 'chart' },
+          h('figcaption', {}, h('span', { class: 'chart-title' }, spec.title), legend),
+          h('div', { class: 'chart-box' }, chart.canvas),
+        ),
+      ),
+    );
+  }
+
+  show(content: CurvesContent): void {
+    const previous = this.content;
+    this.content = content;
+    for (const { spec, chart, legend } of this.charts) {
+      if (content.theme !== previous?.theme || content.total !== previous.total) {
+        chart.options = this.options(spec, content);
+        this.showLegend(legend, spec, content.theme.charts);
+      }
+      if (content.snapshots !== previous?.snapshots || content.theme !== previous.theme) {
+        chart.data.datasets.forEach((dataset, i) => {
+          const series = spec.series[i];
+          dataset.data = content.snapshots.map((s) => ({ x: s.iteration, y: series.value(s) }));
+          dataset.borderColor = series.color(content.theme.charts);
+          dataset.borderDash = series.dashed ? [4, 3] : [];
+        });
+        chart.update('none');
+      } else {
+        // Only the marker moved: redraw without recomputing the layout.
+        chart.draw();
+      }
+    }
+  }
+
+  private showLegend(legend: HTMLElement, spec: ChartSpec, palette: ChartPalette): void {
+    legend.replaceChildren(
+      ...spec.series.map((s) => {
+        const swatch = h('span', { class: s.dashed ? 'line-swatch dashed' : 'line-swatch', 'aria-hidden': 'true' });
+        swatch.style.borderTopColor = s.color(palette);
+        return h('span', { class: 'legend-item' }, swatch, s.label);
+      }),
+    );
+  }
+
+  private options(spec: ChartSpec, { theme, total }: CurvesContent): ChartOptions<'line'> {
+    const { foreground, mutedForeground, gridLine, background, fontFamily } = theme.render;
+    const font = { family: fontFamily, size: 11 };
+    return {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      parsing: false,
+      normalized: true,
+      color: foreground,
+      font,
+      elements: { line: { borderWidth: 1.5, tension: 0 }, point: { radius: 0, hoverRadius: 3, hitRadius: 4 } },
+      layout: { padding: { right: 8 } },
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      onClick: (event, _elements, chart) => {
+        if (event.x !== null) this.scrubTo(chart.scales.x.getValueForPixel(event.x));
+      },
+      scales: {
+        x: {
+          type: 'logarithmic',
+          min: 1,
+          max: Math.max(10, total),
+          ticks: {
+            color: mutedForeground,
+            font,
+            autoSkip: false,
+            maxRotation: 0,
+            callback: (v) => (isPowerOfTen(Number(v)) ? formatIteration(Number(v)) : ''),
+          },
+          grid: { color: (c) => (isPowerOfTen(c.tick.value) ? gridLine : 'transparent') },
+          border: { color: gridLine },
+        },
+        y: {
+          ...spec.y,
+          ticks: { color: mutedForeground, font, maxTicksLimit: 5, callback: (v) => spec.tick(Number(v)) },
+          grid: { color: gridLine },
+          border: { display: false },
+        },
+      },
+      plugins: {
+        tooltip: {
+          backgroundColor: background,
+          titleColor: foreground,
+          bodyColor: foreground,
+          borderColor: gridLine,
+          borderWidth: 1,
+          titleFont: font,
+          bodyFont: font,
+          callbacks: {
+            title: (items) => `Iteration ${formatIteration(items[0]?.parsed.x ?? 0)}`,
+            label: (item) => `${item.dataset.label}: ${spec.format(item.parsed.y ?? 0)}`,
+          },
+        },
+      },
+    };
+  }
+
+  /** The frame whose iteration is nearest (on the log axis) to a clicked iteration. */
+  private scrubTo(iteration: number | undefined): void {
+    const snapshots = this.content?.snapshots;
+    if (!snapshots?.length || iteration === undefined || !(iteration > 0)) return;
+    const distance = (s: Snapshot): number => Math.abs(Math.log(s.iteration) - Math.log(iteration));
+    let best = 0;
+    snapshots.forEach((s, i) => {
+      if (distance(s) < distance(snapshots[best])) best = i;
+    });
+    this.onFrame(best);
+  }
+
+  /** Draws the scrubber's iteration as a vertical line, with a dot on each curve. */
+  private currentIterationPlugin(spec: ChartSpec): Plugin<'line'> {
+    return {
+      id: 'currentIteration',
+      afterDatasetsDraw: (chart) => {
+        const snapshot = this.content?.snapshots[this.content.frame];
+        if (!snapshot || !this.content) return;
+        const { ctx, chartArea, scales } = chart;
+        const x = scales.x.getPixelForValue(snapshot.iteration);
+        if (x < chartArea.left - 1 || x > chartArea.right + 1) return;
+        const { render, charts: palette } = this.content.theme;
+        ctx.save();
+        ctx.strokeStyle = render.foreground;
+        ctx.globalAlpha = 0.6;
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.moveTo(Math.round(x) + 0.5, chartArea.top);
+        ctx.lineTo(Math.round(x) + 0.5, chartArea.bottom);
+        ctx.stroke();
+        ctx.globalAlpha = 1;
+        for (const series of spec.series) {
+          ctx.fillStyle = series.color(palette);
+          ctx.beginPath();
+          ctx.arc(x, scales.y.getPixelForValue(series.value(snapshot)), 3, 0, 2 * Math.PI);
+          ctx.fill();
+        }
+        ctx.restore();
+      },
+    };
+  }
+}
