@@ -8,7 +8,8 @@ let found: string | null | undefined;
 
 /** The first Python that can `import torch`, or null. */
 export function pythonWithTorch(): string | null {
-  found ??= CANDIDATES.find((python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
+  found ??=
+    CANDIDATES.find((python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
   return found;
 }
 

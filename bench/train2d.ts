@@ -35,18 +35,26 @@ export async function benchTrain2d(): Promise<BenchRow[]> {
   const seconds = median(ours);
   const rows: BenchRow[] = [
     { name: `train2d backend`, value: `${backend} (started in ${backendMs.toFixed(0)} ms)` },
-    { name: 'train2d Weight Lens', value: `${seconds.toFixed(3)} s, ${(config.iterations / seconds).toFixed(0)} it/s, train accuracy ${(accuracy * 100).toFixed(1)} %` },
+    {
+      name: 'train2d Weight Lens',
+      value: `${seconds.toFixed(3)} s, ${(config.iterations / seconds).toFixed(0)} it/s, train accuracy ${(accuracy * 100).toFixed(1)} %`,
+    },
   ];
 
   const python = pythonWithTorch();
   if (!python) return [...rows, { name: 'train2d PyTorch', value: 'skipped: no python3-torch' }];
   const script = join(__dirname, 'train2d_torch.py');
   const input = { config, train: dataset.train, test: dataset.test, schedule: snapshotSchedule(config.iterations) };
-  const torch = Array.from({ length: REPEATS }, () => runPythonJson<{ seconds: number; trainAccuracy: number; version: string; threads: number }>(python, script, input));
+  const torch = Array.from({ length: REPEATS }, () =>
+    runPythonJson<{ seconds: number; trainAccuracy: number; version: string; threads: number }>(python, script, input),
+  );
   const torchSeconds = median(torch.map((r) => r.seconds));
   return [
     ...rows,
-    { name: 'train2d PyTorch', value: `${torchSeconds.toFixed(3)} s, ${(config.iterations / torchSeconds).toFixed(0)} it/s, train accuracy ${(torch[0].trainAccuracy * 100).toFixed(1)} % (torch ${torch[0].version}, ${torch[0].threads} thread(s))` },
+    {
+      name: 'train2d PyTorch',
+      value: `${torchSeconds.toFixed(3)} s, ${(config.iterations / torchSeconds).toFixed(0)} it/s, train accuracy ${(torch[0].trainAccuracy * 100).toFixed(1)} % (torch ${torch[0].version}, ${torch[0].threads} thread(s))`,
+    },
     { name: 'train2d ratio Weight Lens / PyTorch', value: `${(seconds / torchSeconds).toFixed(2)} (goal ≤ 1.0)` },
   ];
 }

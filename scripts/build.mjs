@@ -15,8 +15,21 @@ const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@napi-rs/canvas'];
 const nodeResolve = { external: nodeExternal, mainFields: ['module', 'main'] };
 
 const builds = [
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', ...nodeResolve },
-  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', ...nodeResolve, banner: { js: '#!/usr/bin/env node' } },
+  {
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    ...nodeResolve,
+  },
+  {
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    ...nodeResolve,
+    banner: { js: '#!/usr/bin/env node' },
+  },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
 ];
 
@@ -26,7 +39,14 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
   cpSync(join(wasmDir, f), join(dist, f));
 }
 
-const common = { absWorkingDir: root, bundle: true, sourcemap: true, target: 'es2022', logLevel: 'warning', minify: !watch };
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  sourcemap: true,
+  target: 'es2022',
+  logLevel: 'warning',
+  minify: !watch,
+};
 if (watch) {
   for (const b of builds) await (await esbuild.context({ ...common, ...b })).watch();
 } else {

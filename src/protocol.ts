@@ -17,7 +17,17 @@ export type HostMessage =
   | { type: 'snapshots'; runId: string; snapshots: Snapshot[] }
   | { type: 'runEnded'; runId: string; status: Exclude<RunStatus, 'running'>; message?: string }
   /** The whole state of a run at once (a view opened or restored while a run exists). */
-  | { type: 'runState'; runId: string; config: TrainConfig; dataset: Dataset; backend: string; iterations: number[]; snapshots: Snapshot[]; status: RunStatus; message?: string };
+  | {
+      type: 'runState';
+      runId: string;
+      config: TrainConfig;
+      dataset: Dataset;
+      backend: string;
+      iterations: number[];
+      snapshots: Snapshot[];
+      status: RunStatus;
+      message?: string;
+    };
 
 /** Webview → extension host. */
 export type WebviewMessage =

@@ -99,7 +99,12 @@ export function makeDataset(config: TrainConfig, csvText?: string): Dataset {
     const order = rng.permutation(points.length);
     const shuffled = Array.from(order, (i) => points[i]);
     const trainCount = Math.max(1, Math.round(points.length * config.trainFraction));
-    return { name: fileName, train: shuffled.slice(0, trainCount), test: shuffled.slice(trainCount), box: boundingBox(points) };
+    return {
+      name: fileName,
+      train: shuffled.slice(0, trainCount),
+      test: shuffled.slice(trainCount),
+      box: boundingBox(points),
+    };
   }
   const { generate, box } = GENERATORS[config.dataset];
   const testCount = Math.round((config.points * (1 - config.trainFraction)) / config.trainFraction);

@@ -9,7 +9,7 @@ import type { Activation, TrainConfig } from './trainConfig';
 import { snapshotSchedule } from './schedule';
 import { seededRandom, type Random } from './random';
 import { activeBackend, tfjs, type Tf } from './tfBackend';
-import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
 export interface TrainOptions {
   /** Aborting stops training at the next iteration; the run so far is returned. */
@@ -26,10 +26,10 @@ export interface TrainOptions {
 const CHUNK_MS = 15;
 
 interface Parameters {
-  w1: Variable; // [2, H]
-  b1: Variable; // [H]
-  w2: Variable; // [H, 2]
-  b2: Variable; // [2]
+  w1: Variable<Rank.R2>; // [2, H]
+  b1: Variable<Rank.R1>; // [H]
+  w2: Variable<Rank.R2>; // [H, 2]
+  b2: Variable<Rank.R1>; // [2]
 }
 
 export async function trainMlp(config: TrainConfig, dataset: Dataset, options: TrainOptions = {}): Promise<TrainRun> {
@@ -130,8 +130,9 @@ function toTensors(tf: Tf, points: Point[]): { x: Tensor2D; y: Tensor2D } {
 
 /** Hidden layer output; relu and sigmoid fuse into the matrix product. */
 function hiddenLayer(tf: Tf, params: Parameters, activation: Activation, x: Tensor2D): Tensor2D {
-  if (activation === 'tanh') return tf.tanh(tf.fused.matMul({ a: x, b: params.w1 as Tensor2D, bias: params.b1 }));
-  return tf.fused.matMul({ a: x, b: params.w1 as Tensor2D, bias: params.b1, activation });
+  const product = (fused: 'linear' | 'relu' | 'sigmoid') =>
+    tf.fused.matMul({ a: x, b: params.w1, bias: params.b1, activation: fused }) as Tensor2D;
+  return activation === 'tanh' ? tf.tanh(product('linear')) : product(activation);
 }
 
 /** dh/dz expressed through h, so z need not be kept. */
@@ -173,7 +174,8 @@ function makeUpdater(tf: Tf, config: TrainConfig): Updater {
   const adam = tf.train.adam(config.learningRate);
   return {
     gradientScale: 1 / config.batchSize,
-    apply: (_params, gradients) => adam.applyGradients(gradients),
+    apply: (_params, gradients) =>
+      adam.applyGradients(Object.entries(gradients).map(([name, tensor]) => ({ name, tensor }))),
     dispose: () => adam.dispose(),
   };
 }
@@ -181,12 +183,12 @@ function makeUpdater(tf: Tf, config: TrainConfig): Updater {
 /** One optimizer step on the cross-entropy of a batch (closed-form backpropagation). */
 function step(tf: Tf, params: Parameters, updater: Updater, activation: Activation, x: Tensor2D, y: Tensor2D): void {
   const h = hiddenLayer(tf, params, activation, x);
-  const probabilities = tf.softmax(tf.fused.matMul({ a: h, b: params.w2 as Tensor2D, bias: params.b2 }));
+  const probabilities = tf.softmax(tf.fused.matMul({ a: h, b: params.w2, bias: params.b2 }));
   // d(CE)/d(logits) = softmax − onehot, per example
   const dLogits = tf.mul(tf.sub(probabilities, y), updater.gradientScale) as Tensor2D;
   // Transposing the small w2 first is faster in tfjs-wasm than a transposed product.
   const dHidden = tf.mul(
-    tf.matMul(dLogits, tf.transpose(params.w2) as Tensor2D),
+    tf.matMul(dLogits, tf.transpose(params.w2)),
     activationDerivative(tf, activation, h),
   ) as Tensor2D;
   updater.apply(params, {
@@ -230,7 +232,7 @@ function evaluate(
   const [loss, accuracy] = tf.tidy(() => {
     const logits = tf.fused.matMul({
       a: hiddenLayer(tf, params, activation, data.x),
-      b: params.w2 as Tensor2D,
+      b: params.w2,
       bias: params.b2,
     });
     const correct = tf.equal(tf.argMax(logits, 1), tf.argMax(data.y, 1));
@@ -242,5 +244,5 @@ function evaluate(
 }
 
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (globalThis.setImmediate ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -9,7 +9,7 @@ const all = (d: ReturnType<typeof dataset>): Point[] => [...d.train, ...d.test];
 const share = (points: Point[], label: 0 | 1) => points.filter((p) => p[2] === label).length / points.length;
 
 describe('datasets', () => {
-  it('disc: the lecture\'s 1,000 uniform points in the unit square, class 1 inside the disc', () => {
+  it("disc: the lecture's 1,000 uniform points in the unit square, class 1 inside the disc", () => {
     const d = dataset({});
     assert.equal(d.train.length, 1000);
     assert.equal(d.test.length, 250);

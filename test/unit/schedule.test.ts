@@ -5,8 +5,9 @@ import { LECTURE_GRID_ITERATIONS, LECTURE_ITERATIONS, snapshotSchedule } from '.
 describe('snapshotSchedule', () => {
   const schedule = snapshotSchedule(10_000);
 
-  it('contains every iteration of the lecture\'s snapshot grids', () => {
-    for (const it of [...LECTURE_ITERATIONS, ...LECTURE_GRID_ITERATIONS]) assert.ok(schedule.includes(it), `missing ${it}`);
+  it("contains every iteration of the lecture's snapshot grids", () => {
+    for (const it of [...LECTURE_ITERATIONS, ...LECTURE_GRID_ITERATIONS])
+      assert.ok(schedule.includes(it), `missing ${it}`);
   });
 
   it('is sorted, distinct, from 1 to the last iteration', () => {

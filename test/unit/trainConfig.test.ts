@@ -17,7 +17,11 @@ describe('resolveTrainConfig', () => {
     ['a fractional width', { hidden: 2.5 }, /hidden width .* got 2.5/],
     ['a negative learning rate', { learningRate: -0.1 }, /learning rate .* got -0.1/],
     ['a NaN learning rate', { learningRate: NaN }, /learning rate .* got NaN/],
-    ['an unknown dataset', { dataset: 'moons' }, /unknown dataset "moons" \(expected one of: disc, circle, xor, gauss, spiral, csv\)/],
+    [
+      'an unknown dataset',
+      { dataset: 'moons' },
+      /unknown dataset "moons" \(expected one of: disc, circle, xor, gauss, spiral, csv\)/,
+    ],
     ['an unknown activation', { activation: 'gelu' }, /unknown activation "gelu"/],
     ['a zero batch', { batchSize: 0 }, /batch size .* got 0/],
     ['too much noise', { noise: 2 }, /noise must be in \[0, 0.5\], got 2/],
@@ -25,7 +29,10 @@ describe('resolveTrainConfig', () => {
   ];
   for (const [what, partial, message] of bad) {
     it(`rejects ${what}, naming the value`, () => {
-      assert.throws(() => resolveTrainConfig(partial as never), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+      assert.throws(
+        () => resolveTrainConfig(partial as never),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      );
     });
   }
 });

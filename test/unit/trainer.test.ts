@@ -49,20 +49,30 @@ describe('trainMlp', () => {
     assert.notDeepEqual(a.snapshots.at(-1)!.w, c.snapshots.at(-1)!.w);
   });
 
-  for (const [activation, optimizer] of [['tanh', 'adam'], ['sigmoid', 'sgd'], ['relu', 'adam']] as const) {
+  for (const [activation, optimizer] of [
+    ['tanh', 'adam'],
+    ['sigmoid', 'sgd'],
+    ['relu', 'adam'],
+  ] as const) {
     it(`learns with ${activation} and ${optimizer}`, async () => {
       const lr = optimizer === 'adam' ? 0.01 : 1;
       const run = await train({ iterations: 3000, activation, optimizer, learningRate: lr });
-      assert.ok(run.snapshots.at(-1)!.trainAccuracy >= 0.9, `${activation}/${optimizer}: ${run.snapshots.at(-1)!.trainAccuracy}`);
+      assert.ok(
+        run.snapshots.at(-1)!.trainAccuracy >= 0.9,
+        `${activation}/${optimizer}: ${run.snapshots.at(-1)!.trainAccuracy}`,
+      );
     });
   }
 
   it('stops when aborted and returns the run so far', async () => {
     const controller = new AbortController();
-    const run = await train({ iterations: 100_000 }, {
-      signal: controller.signal,
-      onSnapshot: (s) => s.iteration >= 200 && controller.abort(),
-    });
+    const run = await train(
+      { iterations: 100_000 },
+      {
+        signal: controller.signal,
+        onSnapshot: (s) => s.iteration >= 200 && controller.abort(),
+      },
+    );
     assert.equal(run.snapshots.at(-1)!.iteration < 300, true);
   });
 
