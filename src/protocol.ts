@@ -3,6 +3,7 @@
 // and the webview ignores messages whose `type` it does not know.
 import type { Dataset, Snapshot } from './core/run';
 import type { TrainConfig } from './core/trainConfig';
+import type { DType, FormatName, KernelLayout } from './core/formats/weightFile';
 
 /** Where the hyperplane view lives: an editor-area panel, or the compact side-panel view. */
 export type ViewPlacement = 'panel' | 'sidebar';
@@ -48,4 +49,62 @@ export interface PersistedViewState {
   /** Live-tab toggles; absent means on (so the host can build a state without them). */
   showRegions?: boolean;
   showTest?: boolean;
+}
+
+// ---- The weights view (custom editor / "Inspect Weights"): one weight file per view ----
+
+/** Statistics over a tensor's finite values; `std` is the population standard deviation. */
+export interface TensorStats {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** Counts of NaN and ±Infinity values, left out of the figures above. */
+  nan: number;
+  inf: number;
+}
+
+export interface TensorSummary {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  layout?: KernelLayout;
+  /** Filled in as the host computes them (after the list is shown). */
+  stats?: TensorStats;
+}
+
+/** Extension host → weights webview. */
+export type WeightsHostMessage =
+  | {
+      type: 'weightsFile';
+      path: string;
+      fileName: string;
+      format: FormatName;
+      metadata: Record<string, string>;
+      tensors: TensorSummary[];
+    }
+  | { type: 'tensorStats'; name: string; stats: TensorStats }
+  /** Answer to `requestTensor`: the values in row-major order of the tensor's shape. */
+  | { type: 'tensorData'; requestId: number; name: string; values: Float32Array }
+  | { type: 'tensorError'; requestId: number; name: string; message: string }
+  /** The file could not be read: the message names the file and the problem. */
+  | { type: 'fileError'; message: string }
+  | { type: 'exported'; path: string };
+
+/** Weights webview → extension host. */
+export type WeightsWebviewMessage =
+  | { type: 'weightsReady' }
+  | { type: 'requestTensor'; requestId: number; name: string }
+  /** A PNG the webview drew (the filter grid as shown), to be saved in the workspace. */
+  | { type: 'exportPng'; suggestedName: string; png: Uint8Array };
+
+/** What the weights webview keeps through getState/setState. */
+export interface PersistedWeightsState {
+  selected?: string;
+  filter: string;
+  filters: number;
+  channels: number;
+  rgb: boolean;
+  normalization: 'global' | 'filter' | 'symmetric';
+  zoom: number;
 }

@@ -22,7 +22,8 @@ export async function openFileSource(path: string): Promise<ByteSource> {
       let done = 0;
       while (done < length) {
         const { bytesRead } = await fileHandle.read(bytes, done, length - done, offset + done);
-        if (bytesRead === 0) throw new WeightFileError(path, `file ended at byte ${offset + done} (it changed while being read?)`);
+        if (bytesRead === 0)
+          throw new WeightFileError(path, `file ended at byte ${offset + done} (it changed while being read?)`);
         done += bytesRead;
       }
       return bytes;
@@ -74,7 +75,13 @@ export function memorySource(path: string, bytes: Uint8Array, siblings: Record<s
 }
 
 function checkRange(path: string, size: number, offset: number, length: number): void {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > size
+  ) {
     throw new WeightFileError(path, `truncated: needs bytes ${offset}–${offset + length} of a ${size}-byte file`);
   }
 }

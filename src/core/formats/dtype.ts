@@ -45,7 +45,8 @@ function halfToFloat(): Float32Array {
  */
 export function decodeToFloat32(bytes: Uint8Array, dtype: DType, count: number, littleEndian = true): Float32Array {
   const size = SIZES[dtype];
-  if (bytes.length < count * size) throw new RangeError(`${count} ${dtype} values need ${count * size} bytes, got ${bytes.length}`);
+  if (bytes.length < count * size)
+    throw new RangeError(`${count} ${dtype} values need ${count * size} bytes, got ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, count * size);
   const out = new Float32Array(count);
   switch (dtype) {

@@ -28,18 +28,21 @@ export async function openWeightFile(path: string): Promise<WeightFile> {
 
 /** Detects the format of the bytes and reads them. The WeightFile owns the source. */
 export async function readWeightSource(source: ByteSource): Promise<WeightFile> {
-  const head = await source.read(0, Math.min(source.size, 16));
   if (source.size === 0) throw new WeightFileError(source.path, 'is empty');
+  const head = await source.read(0, Math.min(source.size, 16));
   if (isZip(head)) return readZipContainer(source);
   if (startsWith(head, NPY_MAGIC)) return readNpy(source);
   if (startsWith(head, HDF5_MAGIC)) return readKerasH5(source);
   if (startsWith(head, PYTORCH_LEGACY_MAGIC_PICKLE)) return readPytorchLegacy(source);
   const firstChar = firstNonSpace(head);
   if (firstChar === '{') return readJsonManifest(source);
-  if (looksLikeSafetensors(head, source.size)) return readSafetensors(source);
+  if (looksLikeSafetensors(head)) return readSafetensors(source);
   // ONNX has no magic number: a protobuf whose first field is ir_version (field 1, varint).
   if (head[0] === 0x08) return readOnnx(source);
-  throw new WeightFileError(source.path, 'is not a weight file Weight Lens can read (PyTorch, safetensors, NumPy, ONNX, Keras HDF5, TF.js)');
+  throw new WeightFileError(
+    source.path,
+    'is not a weight file Weight Lens can read (PyTorch, safetensors, NumPy, ONNX, Keras HDF5, TF.js)',
+  );
 }
 
 async function readZipContainer(source: ByteSource): Promise<WeightFile> {
@@ -53,23 +56,25 @@ async function readZipContainer(source: ByteSource): Promise<WeightFile> {
 }
 
 async function readJsonManifest(source: ByteSource): Promise<WeightFile> {
-  if (source.size > MAX_JSON_BYTES) throw new WeightFileError(source.path, `JSON of ${source.size} bytes is too large for a manifest`);
+  if (source.size > MAX_JSON_BYTES)
+    throw new WeightFileError(source.path, `JSON of ${source.size} bytes is too large for a manifest`);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(await source.read(0, source.size)));
   } catch (error) {
-    throw new WeightFileError(source.path, `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new WeightFileError(
+      source.path,
+      `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   if (isObject(json) && 'weight_map' in json) return readSafetensorsIndex(source, json);
   if (isObject(json) && 'weightsManifest' in json) return readTfjsModel(source, json);
   throw new WeightFileError(source.path, 'is JSON but neither a TF.js model.json nor a safetensors index');
 }
 
-/** safetensors: an 8-byte little-endian header length, then a JSON object. */
-function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
-  if (head.length < 9) return false;
-  const length = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
-  return length > 1n && length <= BigInt(size) - 8n && head[8] === 0x7b; // '{'
+/** safetensors: an 8-byte little-endian header length (checked by the reader), then a JSON object. */
+function looksLikeSafetensors(head: Uint8Array): boolean {
+  return head.length >= 9 && head[8] === 0x7b; // '{'
 }
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {

@@ -1,7 +1,18 @@
 // What every weight-file reader produces: the list of tensors (metadata only, read when
 // the file is opened) and a way to read one tensor's values on demand, by byte range.
 
-export const DTYPES = ['float32', 'float16', 'bfloat16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool'] as const;
+export const DTYPES = [
+  'float32',
+  'float16',
+  'bfloat16',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'bool',
+] as const;
 export type DType = (typeof DTYPES)[number];
 
 export const FORMATS = ['pytorch', 'safetensors', 'numpy', 'onnx', 'keras', 'tfjs'] as const;

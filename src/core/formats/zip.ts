@@ -35,14 +35,21 @@ class ByteSourceReader extends yauzl.RandomAccessReader {
     const source = this.source;
     return Readable.from(
       (async function* () {
-        for (let at = start; at < end; at += READ_CHUNK) yield Buffer.from(await source.read(at, Math.min(READ_CHUNK, end - at)));
+        for (let at = start; at < end; at += READ_CHUNK)
+          yield Buffer.from(await source.read(at, Math.min(READ_CHUNK, end - at)));
       })(),
     );
   }
 }
 
 export function isZip(head: Uint8Array): boolean {
-  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6);
+  return (
+    head.length >= 4 &&
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    (head[2] === 3 || head[2] === 5) &&
+    (head[3] === 4 || head[3] === 6)
+  );
 }
 
 export async function openZip(source: ByteSource): Promise<ZipArchive> {
@@ -57,7 +64,8 @@ export async function openZip(source: ByteSource): Promise<ZipArchive> {
   } catch (error) {
     throw fail(`not a readable zip archive (${messageOf(error)})`);
   }
-  if (zip.entryCount > MAX_ENTRIES) throw fail(`zip archive lists ${zip.entryCount} entries (more than ${MAX_ENTRIES})`);
+  if (zip.entryCount > MAX_ENTRIES)
+    throw fail(`zip archive lists ${zip.entryCount} entries (more than ${MAX_ENTRIES})`);
   const raw = new Map<string, yauzl.Entry>();
   try {
     for await (const entry of zip.eachEntry()) raw.set(entry.fileName, entry);
@@ -97,7 +105,10 @@ export async function openZip(source: ByteSource): Promise<ZipArchive> {
 
   return {
     entries: new Map(
-      [...raw.values()].map((e) => [e.fileName, { name: e.fileName, size: e.uncompressedSize, compressed: e.compressionMethod !== 0 }]),
+      [...raw.values()].map((e) => [
+        e.fileName,
+        { name: e.fileName, size: e.uncompressedSize, compressed: e.compressionMethod !== 0 },
+      ]),
     ),
     async read(name, offset = 0, length) {
       const entry = entryOf(name);
