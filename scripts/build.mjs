@@ -31,6 +31,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { entryPoints: ['webview/weights/main.ts'], outfile: 'dist/weightsView.js', platform: 'browser', format: 'iife' },
 ];
 
 mkdirSync(dist, { recursive: true });

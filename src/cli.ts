@@ -1,16 +1,16 @@
 // weight-lens: the command-line tool. Same core and renderers as the extension; figures
 // go to PNG. Each command is added by its own function; bad input exits with status 2
 // and one `error:` line, other failures with status 1.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { checkOutputFolder, exitStatus, InputError, number, renderPng, systemReason, writeOutput } from './cliSupport';
+import { addFilters, addInspect } from './cliWeights';
 import { makeDataset } from './core/dataset';
 import type { Dataset, Snapshot, TrainRun } from './core/run';
 import { BACKEND_NAMES, type BackendName, initBackend } from './core/tfBackend';
 import { trainMlp } from './core/trainer';
 import {
   ACTIVATIONS,
-  ConfigError,
   DATASET_NAMES,
   DEFAULT_TRAIN_CONFIG,
   LIMITS,
@@ -20,21 +20,11 @@ import {
 } from './core/trainConfig';
 import { drawLectureGrid, lectureGridScenes, lectureGridSize } from './render/lectureGrid';
 import { LIGHT_THEME } from './render/theme';
+import { errorMessage } from './core/errorMessage';
 
-const EXIT_BAD_INPUT = 2;
-const EXIT_FAILURE = 1;
 const PNG_WIDTH = 1200;
 /** Shortest time between two progress updates on a terminal. */
 const PROGRESS_INTERVAL_MS = 100;
-
-/** Input the user can fix: reported without a stack, exit status 2. */
-class InputError extends Error {}
-
-function number(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || Number.isNaN(parsed)) throw new InvalidArgumentError(`"${value}" is not a number.`);
-  return parsed;
-}
 
 function range({ min, max }: { min: number; max: number }): string {
   return `${min} to ${max}`;
@@ -134,46 +124,14 @@ function loadDataset(config: TrainConfig): Dataset {
   try {
     return makeDataset(config, csvText);
   } catch (error) {
-    throw new InputError(error instanceof Error ? error.message : String(error));
+    throw new InputError(errorMessage(error));
   }
 }
 
-/** Fails before training, not after, when an output cannot be written. */
-function checkOutputFolder(file: string): void {
-  const folder = dirname(file);
-  let isFolder = false;
-  try {
-    isFolder = statSync(folder).isDirectory();
-  } catch {
-    // reported below
-  }
-  if (!isFolder) throw new InputError(`cannot write ${file}: folder ${folder} does not exist`);
-}
-
-function writeOutput(file: string, data: string | Buffer): void {
-  try {
-    writeFileSync(file, data);
-  } catch (error) {
-    throw new InputError(`cannot write ${file}: ${systemReason(error)}`);
-  }
-  process.stderr.write(`wrote ${file}\n`);
-}
-
-/** "no such file or directory" rather than "ENOENT: no such file or directory, open 'x'". */
-function systemReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
-}
-
-async function lectureGridPng(run: TrainRun, dataset: Dataset): Promise<Buffer> {
-  // Loaded on demand: a native module, needed only for pictures.
-  const { createCanvas } = await import('@napi-rs/canvas');
+function lectureGridPng(run: TrainRun, dataset: Dataset): Promise<Buffer> {
   const scenes = lectureGridScenes(run, dataset);
   const { width, height } = lectureGridSize(PNG_WIDTH, scenes.length);
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d') as unknown as CanvasRenderingContext2D;
-  drawLectureGrid(ctx, { x: 0, y: 0, width, height }, scenes, LIGHT_THEME);
-  return canvas.encode('png');
+  return renderPng(width, height, (ctx) => drawLectureGrid(ctx, { x: 0, y: 0, width, height }, scenes, LIGHT_THEME));
 }
 
 function summary(run: TrainRun, seconds: number): string {
@@ -226,6 +184,8 @@ function createProgram(): Command {
     .description("Weight Lens: look at a neural network's parameters")
     .exitOverride();
   addTrain2d(program);
+  addInspect(program);
+  addFilters(program);
   return program;
 }
 
@@ -235,14 +195,6 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     process.exitCode = exitStatus(error);
   }
-}
-
-function exitStatus(error: unknown): number {
-  // Commander has already printed its own message (usage errors) or the help.
-  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${message}\n`);
-  return error instanceof InputError || error instanceof ConfigError ? EXIT_BAD_INPUT : EXIT_FAILURE;
 }
 
 void main(process.argv);

@@ -4,6 +4,8 @@
 import type { Dataset, Snapshot } from './core/run';
 import type { TrainConfig } from './core/trainConfig';
 import type { DType, FormatName, KernelLayout } from './core/formats/weightFile';
+import type { Normalization } from './core/kernel';
+import type { TensorStats } from './core/tensorStats';
 
 /** Where the hyperplane view lives: an editor-area panel, or the compact side-panel view. */
 export type ViewPlacement = 'panel' | 'sidebar';
@@ -53,16 +55,7 @@ export interface PersistedViewState {
 
 // ---- The weights view (custom editor / "Inspect Weights"): one weight file per view ----
 
-/** Statistics over a tensor's finite values; `std` is the population standard deviation. */
-export interface TensorStats {
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  /** Counts of NaN and ±Infinity values, left out of the figures above. */
-  nan: number;
-  inf: number;
-}
+export type { TensorStats } from './core/tensorStats';
 
 export interface TensorSummary {
   name: string;
@@ -105,6 +98,6 @@ export interface PersistedWeightsState {
   filters: number;
   channels: number;
   rgb: boolean;
-  normalization: 'global' | 'filter' | 'symmetric';
+  normalization: Normalization;
   zoom: number;
 }

@@ -13,6 +13,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import type { Snapshot } from '../src/core/run';
+import { chartFont, tooltipStyle } from './chartStyle';
 import { h } from './dom';
 import { formatIteration, formatNumber, formatPercent } from './format';
 import type { ChartPalette, ViewTheme } from './theme';
@@ -135,8 +136,8 @@ export class Curves {
   }
 
   private options(spec: ChartSpec, { theme, total }: CurvesContent): ChartOptions<'line'> {
-    const { foreground, mutedForeground, gridLine, background, fontFamily } = theme.render;
-    const font = { family: fontFamily, size: 11 };
+    const { foreground, mutedForeground, gridLine } = theme.render;
+    const font = chartFont(theme.render);
     return {
       responsive: true,
       maintainAspectRatio: false,
@@ -175,13 +176,7 @@ export class Curves {
       },
       plugins: {
         tooltip: {
-          backgroundColor: background,
-          titleColor: foreground,
-          bodyColor: foreground,
-          borderColor: gridLine,
-          borderWidth: 1,
-          titleFont: font,
-          bodyFont: font,
+          ...tooltipStyle(theme.render),
           callbacks: {
             title: (items) => `Iteration ${formatIteration(items[0]?.parsed.x ?? 0)}`,
             label: (item) => `${item.dataset.label}: ${spec.format(item.parsed.y ?? 0)}`,

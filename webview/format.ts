@@ -1,8 +1,12 @@
-// How numbers read in the view: iterations with thousands separators, parameters with
+// How numbers read in the views: counts and iterations with thousands separators, parameters with
 // three significant digits and a true minus sign, accuracies as percentages.
 
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
 export function formatIteration(iteration: number): string {
-  return iteration.toLocaleString('en-US');
+  return formatCount(iteration);
 }
 
 export function formatNumber(value: number): string {

@@ -6,14 +6,12 @@ import { h } from './dom';
 import { formatNumber } from './format';
 import { onNextFrame } from './frame';
 import { HiDpiCanvas } from './hidpiCanvas';
-
-/** Distance from the cursor to the tooltip's corner, in CSS pixels. */
-const TOOLTIP_OFFSET = 14;
+import { Tooltip } from './tooltip';
 
 export class HyperplaneCanvas {
   readonly element: HTMLElement;
   private readonly canvas: HiDpiCanvas;
-  private readonly tooltip = h('div', { class: 'tooltip', role: 'tooltip', hidden: true });
+  private readonly tooltip = new Tooltip();
   private readonly redraw = onNextFrame(() => this.draw());
   private content?: { scene: HyperplaneScene; theme: Theme };
   private lastRect?: Rect;
@@ -27,7 +25,7 @@ export class HyperplaneCanvas {
   ) {
     this.canvas = new HiDpiCanvas('hyperplane-canvas', this.redraw);
     this.canvas.element.setAttribute('role', 'img');
-    this.element = h('div', { class: 'plot' }, this.canvas.element, this.tooltip);
+    this.element = h('div', { class: 'plot' }, this.canvas.element, this.tooltip.element);
     this.canvas.element.addEventListener('pointermove', (event) => this.hover(event));
     this.canvas.element.addEventListener('pointerleave', () => this.hover(undefined));
   }
@@ -64,7 +62,8 @@ export class HyperplaneCanvas {
       event && this.content && this.lastRect
         ? unitAtPoint(this.lastRect, this.content.scene, event.offsetX, event.offsetY)
         : undefined;
-    if (event) this.placeTooltip(event.offsetX, event.offsetY);
+    const { clientWidth, clientHeight } = this.canvas.element;
+    if (event) this.tooltip.place(event.offsetX, event.offsetY, clientWidth, clientHeight);
     if (unit === this.hovered) return;
     this.hovered = unit;
     this.onHover(unit);
@@ -75,28 +74,16 @@ export class HyperplaneCanvas {
   private updateTooltip(): void {
     const unit = this.hovered;
     if (unit === undefined || !this.content) {
-      this.tooltip.hidden = true;
+      this.tooltip.hide();
       return;
     }
     const { snapshot, deadUnits } = this.content.scene;
     const [w1, w2] = snapshot.w[unit];
-    this.tooltip.replaceChildren(
+    this.tooltip.show(
       h('strong', {}, `Unit ${unit}`),
       h('div', {}, `w = (${formatNumber(w1)}, ${formatNumber(w2)})`),
       h('div', {}, `b = ${formatNumber(snapshot.b[unit])}`),
       ...(deadUnits?.[unit] ? [h('div', { class: 'dead' }, 'dead: inactive on every point')] : []),
     );
-    this.tooltip.hidden = false;
-  }
-
-  /** Beside the cursor, flipped to the other side near the right and bottom edges. */
-  private placeTooltip(x: number, y: number): void {
-    const { clientWidth: width, clientHeight: height } = this.canvas.element;
-    const flipX = x > width * 0.6;
-    const flipY = y > height * 0.75;
-    this.tooltip.style.left = flipX ? '' : `${x + TOOLTIP_OFFSET}px`;
-    this.tooltip.style.right = flipX ? `${width - x + TOOLTIP_OFFSET}px` : '';
-    this.tooltip.style.top = flipY ? '' : `${y + TOOLTIP_OFFSET}px`;
-    this.tooltip.style.bottom = flipY ? `${height - y + TOOLTIP_OFFSET}px` : '';
   }
 }

@@ -3,7 +3,7 @@
 // `update`, which saves the state (throttled) and redraws on the next animation frame.
 import { deadUnits } from '../src/core/hyperplane';
 import type { HyperplaneScene } from '../src/render/hyperplanes';
-import type { PersistedViewState, ViewPlacement } from '../src/protocol';
+import type { PersistedViewState, ViewPlacement, WebviewMessage } from '../src/protocol';
 import { Curves } from './charts';
 import { h } from './dom';
 import { onNextFrame } from './frame';
@@ -18,11 +18,12 @@ import { observeTheme, readTheme } from './theme';
 import { Toggle } from './toggle';
 import { TrainForm } from './trainForm';
 import { UnitList } from './unitList';
-import { vscode } from './vscodeApi';
+import { acquireApi } from './vscodeApi';
 
 /** Often enough that hiding the view right after a change keeps it; rarely enough to stay cheap. */
 const SAVE_INTERVAL_MS = 200;
 
+const vscode = acquireApi<WebviewMessage, PersistedViewState>();
 const placement: ViewPlacement = document.body.dataset.placement === 'sidebar' ? 'sidebar' : 'panel';
 const compact = placement === 'sidebar';
 let state = restoreState(vscode.getState());

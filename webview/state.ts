@@ -7,14 +7,16 @@ export type RunState = NonNullable<PersistedViewState['run']>;
 
 export const INITIAL_STATE: PersistedViewState = { frame: 0, tab: 'live' };
 
-const HOST_MESSAGE_TYPES = new Set<string>(['runStarted', 'snapshots', 'runEnded', 'runState']);
-
-/** Messages of a type we do not know (a newer host, another extension) are ignored. */
-export function isHostMessage(data: unknown): data is HostMessage {
-  return (
-    typeof data === 'object' && data !== null && HOST_MESSAGE_TYPES.has((data as { type?: unknown }).type as string)
-  );
+/**
+ * A guard for messages of these types: messages of a type we do not know (a newer host,
+ * another extension) are ignored.
+ */
+export function messageGuard<T extends { type: string }>(types: T['type'][]): (data: unknown) => data is T {
+  const known = new Set<unknown>(types);
+  return (data): data is T => typeof data === 'object' && data !== null && known.has((data as { type?: unknown }).type);
 }
+
+export const isHostMessage = messageGuard<HostMessage>(['runStarted', 'snapshots', 'runEnded', 'runState']);
 
 /** What getState returned, or the initial state if there was nothing usable. */
 export function restoreState(saved: PersistedViewState | undefined): PersistedViewState {

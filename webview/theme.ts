@@ -15,7 +15,8 @@ export interface ViewTheme {
   charts: ChartPalette;
 }
 
-function cssVariable(name: string, fallback: string): string {
+/** A `--vscode-*` colour (or font) of the current theme, or the fallback where the theme has none. */
+export function cssVariable(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 

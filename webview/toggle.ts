@@ -1,4 +1,4 @@
-// A labelled checkbox that reports its changes (the live view's display options).
+// A labelled checkbox that reports its changes (display options of the views).
 import { h } from './dom';
 
 export class Toggle {
@@ -12,5 +12,12 @@ export class Toggle {
 
   show(checked: boolean): void {
     this.input.checked = checked;
+  }
+
+  /** Greys the option out where it does not apply, saying why on hover. */
+  enable(enabled: boolean, reason: string): void {
+    this.input.disabled = !enabled;
+    this.element.classList.toggle('disabled', !enabled);
+    this.element.title = enabled ? '' : reason;
   }
 }

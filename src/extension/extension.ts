@@ -1,4 +1,5 @@
-// Activation: wires the training session to its views, commands, CodeLens and indicators.
+// Activation: wires the training session to its views, commands, CodeLens and indicators,
+// and registers the weights editor with its commands.
 // The tfjs backend starts on the first training, not at activation, so opening a Python
 // file or restoring a panel stays cheap.
 import * as vscode from 'vscode';
@@ -13,6 +14,8 @@ import { readTrainSettings, SETTINGS_SECTION } from './settings';
 import { SIDE_VIEW_ID, SideViewProvider } from './sideView';
 import { showTrainingIndicators } from './trainingIndicators';
 import { TrainingSession, type RunState } from './trainingSession';
+import { registerWeightsCommands } from './weightsCommands';
+import { registerWeightsEditor } from './weightsEditor';
 
 /** What `activate` returns: used by the extension-host tests (and any extension that wants it). */
 export interface WeightLensApi {
@@ -40,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): WeightLensApi {
     vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, new SideViewProvider(context.extensionUri, session)),
     registerSequentialCodeLens(),
     ...registerCommands(session, panel, defaults),
+    registerWeightsEditor(context.extensionUri, log),
+    ...registerWeightsCommands(),
   );
   return {
     trainRun: (config = {}) => session.train(config),

@@ -10,6 +10,7 @@ import { resolveTrainConfig, type TrainConfig } from '../core/trainConfig';
 import { trainMlp } from '../core/trainer';
 import type { HostMessage, WebviewMessage } from '../protocol';
 import { reportErrors } from './reportErrors';
+import { errorMessage } from '../core/errorMessage';
 
 export type RunState = Extract<HostMessage, { type: 'runState' }>;
 
@@ -181,7 +182,7 @@ export class TrainingSession implements vscode.Disposable {
       this.end(active, controller.signal.aborted ? 'cancelled' : 'done');
       return run;
     } catch (error) {
-      this.end(active, 'error', error instanceof Error ? error.message : String(error));
+      this.end(active, 'error', errorMessage(error));
       throw error;
     } finally {
       clearInterval(timer);

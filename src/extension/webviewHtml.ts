@@ -1,4 +1,4 @@
-// The HTML shell of the hyperplane webview. Pure (no `vscode` import) so the Chromium
+// The HTML shell of the webviews (hyperplanes, weights). Pure (no `vscode` import) so the Chromium
 // tests serve exactly what the extension serves, under the same Content-Security-Policy.
 import { randomBytes } from 'node:crypto';
 import type { ViewPlacement } from '../protocol';
@@ -6,11 +6,16 @@ import type { ViewPlacement } from '../protocol';
 export interface WebviewHtmlOptions {
   /** `webview.cspSource`: the origin the webview may load its own resources from. */
   cspSource: string;
+  /** The view's bundle: dist/webview.js (hyperplanes) or dist/weightsView.js (weights). */
   scriptUri: string;
+  /** The shared stylesheet (media/webview.css), then the view's own additions (media/weights.css). */
   styleUri: string;
+  extraStyleUris?: string[];
   /** Allows exactly our one script; a fresh one per page (see makeNonce). */
   nonce: string;
-  placement: ViewPlacement;
+  /** The hyperplane view's; other views leave it out. */
+  placement?: ViewPlacement;
+  title?: string;
 }
 
 /** A fresh script nonce: 128 random bits, hex (valid in a CSP nonce source). */
@@ -23,10 +28,18 @@ function escapeAttribute(value: string): string {
 }
 
 /**
- * The page: a strict CSP (no inline scripts or styles, no eval), the stylesheet, an empty
+ * The page: a strict CSP (no inline scripts or styles, no eval), the stylesheets, an empty
  * app root the script fills, and the placement on <body> for the compact side-panel layout.
  */
-export function webviewHtml({ cspSource, scriptUri, styleUri, nonce, placement }: WebviewHtmlOptions): string {
+export function webviewHtml({
+  cspSource,
+  scriptUri,
+  styleUri,
+  extraStyleUris = [],
+  nonce,
+  placement,
+  title = 'Weight Lens: hyperplanes',
+}: WebviewHtmlOptions): string {
   const csp = [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
@@ -34,16 +47,17 @@ export function webviewHtml({ cspSource, scriptUri, styleUri, nonce, placement }
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  const links = [styleUri, ...extraStyleUris].map((uri) => `  <link rel="stylesheet" href="${escapeAttribute(uri)}">`);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${escapeAttribute(styleUri)}">
-  <title>Weight Lens: hyperplanes</title>
+${links.join('\n')}
+  <title>${escapeAttribute(title)}</title>
 </head>
-<body data-placement="${escapeAttribute(placement)}">
+<body${placement ? ` data-placement="${escapeAttribute(placement)}"` : ''}>
   <div id="app"></div>
   <script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(scriptUri)}"></script>
 </body>

@@ -1,18 +1,42 @@
-// Loads the hyperplane view into a webview (panel or side view): scripts on, resources
+// Loads a view into a webview (panel, side view or custom editor): scripts on, resources
 // only from dist/ and media/, and the page with a fresh nonce.
 import * as vscode from 'vscode';
 import type { ViewPlacement } from '../protocol';
 import { makeNonce, webviewHtml } from './webviewHtml';
 
+interface ViewPage {
+  /** The bundle in dist/. */
+  script: string;
+  /** Stylesheets in media/ after the shared webview.css. */
+  extraStyles?: string[];
+  placement?: ViewPlacement;
+  title?: string;
+}
+
 export function loadHyperplaneView(webview: vscode.Webview, extensionUri: vscode.Uri, placement: ViewPlacement): void {
+  loadView(webview, extensionUri, { script: 'webview.js', placement });
+}
+
+export function loadWeightsView(webview: vscode.Webview, extensionUri: vscode.Uri): void {
+  loadView(webview, extensionUri, {
+    script: 'weightsView.js',
+    extraStyles: ['weights.css'],
+    title: 'Weight Lens: weights',
+  });
+}
+
+function loadView(webview: vscode.Webview, extensionUri: vscode.Uri, page: ViewPage): void {
   const dist = vscode.Uri.joinPath(extensionUri, 'dist');
   const media = vscode.Uri.joinPath(extensionUri, 'media');
+  const mediaUri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(media, file)).toString();
   webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
   webview.html = webviewHtml({
     cspSource: webview.cspSource,
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.css')).toString(),
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, page.script)).toString(),
+    styleUri: mediaUri('webview.css'),
+    extraStyleUris: page.extraStyles?.map(mediaUri),
     nonce: makeNonce(),
-    placement,
+    placement: page.placement,
+    title: page.title,
   });
 }

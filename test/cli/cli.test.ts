@@ -1,37 +1,16 @@
 // The built command-line tool, run as a user would: node dist/cli.js ...
 import { loadImage } from '@napi-rs/canvas';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function newestSource(folder: string): number {
-  return Math.max(
-    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
-      const path = join(folder, entry.name);
-      return entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
-function cli(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { assertBadInput, buildCliIfStale, cli, PNG_SIGNATURE } from '../support/cli';
 
 let work: string;
 
 before(() => {
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource(join(ROOT, 'src'))) {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
-  }
+  buildCliIfStale();
   work = mkdtempSync(join(tmpdir(), 'weight-lens-cli-'));
   writeFileSync(join(work, 'one-class.csv'), 'x,y,label\n0,0,1\n1,1,1\n0.5,0.2,1\n');
   writeFileSync(join(work, 'malformed.csv'), 'x,y,label\n0,0,1\n1,oops,0\n');
@@ -103,13 +82,7 @@ describe('train2d', () => {
   ];
   for (const [what, args, message] of badInputs) {
     it(`exits 2 with one error line for ${what}`, () => {
-      const { status, stdout, stderr } = cli(['train2d', '--iterations', '5', ...args], work);
-      assert.equal(status, 2, `status for ${args.join(' ')}: ${stderr}`);
-      const lines = stderr.trimEnd().split('\n');
-      assert.equal(lines.length, 1, `one line: ${stderr}`);
-      assert.match(lines[0], /^error: /);
-      assert.match(lines[0], message);
-      assert.equal(stdout, '');
+      assertBadInput(cli(['train2d', '--iterations', '5', ...args], work), message);
     });
   }
 

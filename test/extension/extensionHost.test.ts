@@ -13,7 +13,7 @@ import { runTests } from '@vscode/test-electron';
 const root = join(import.meta.dirname, '../..');
 const SKIP_MESSAGE = 'skipped: no VS Code desktop';
 
-test('extension host: commands, training through the API and the command, CodeLens', async (t) => {
+test('extension host: commands, training through the API and the command, CodeLens, weights editor', async (t) => {
   const vscodeExecutablePath = findDesktopVsCode();
   if (!vscodeExecutablePath) {
     console.log(SKIP_MESSAGE);

@@ -1,15 +1,11 @@
-// The hyperplane webview in real Chromium: dist/webview.js in the page webviewHtml()
-// produces (same CSP), VS Code's theme variables from a stylesheet, and a stub
-// acquireVsCodeApi that records posted messages and keeps setState across reloads.
-// A real (short) training run is posted to it; the checks read the canvases' pixels.
+// The hyperplane webview in real Chromium (page, CSP, theme and VS Code stub from
+// test/support/webviewHarness.ts). A real (short) training run is posted to it; the
+// checks read the canvases' pixels.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   clipLineToBox,
   deadUnits,
@@ -23,313 +19,39 @@ import type { Dataset, TrainRun } from '../../src/core/run';
 import { resolveTrainConfig } from '../../src/core/trainConfig';
 import { trainMlp } from '../../src/core/trainer';
 import { makeNonce, webviewHtml } from '../../src/extension/webviewHtml';
-import type { HostMessage, PersistedViewState, ViewPlacement, WebviewMessage } from '../../src/protocol';
+import type { HostMessage, PersistedViewState, WebviewMessage } from '../../src/protocol';
 import { dataToPixel, pixelToData, type Rect } from '../../src/render/hyperplanes';
 import { lectureGridScenes } from '../../src/render/lectureGrid';
 import { unitColor } from '../../src/render/theme';
 import { formatNumber } from '../../webview/format';
 import { applyHostMessage, INITIAL_STATE, throttle } from '../../webview/state';
 import { startTestBackend } from '../support/backend';
+import {
+  assertColor,
+  canvasDigest,
+  canvasRect,
+  colorDistance,
+  ensureBuilt,
+  ensureResults,
+  launchChromium,
+  openView,
+  pixel,
+  post,
+  posted as postedOf,
+  RESULTS,
+  rgb,
+  settle,
+  startServer,
+  switchTheme,
+  text,
+  THEMES,
+  type View,
+  waitForPosted,
+} from '../support/webviewHarness';
 
-const ROOT = join(__dirname, '..', '..');
-const RESULTS = join(ROOT, 'test-results');
 const ITERATIONS = 2000;
 
-type Rgb = [number, number, number];
-
-/** A few of VS Code's Dark Modern and Light Modern colours, as VS Code sets them on a webview. */
-const THEMES = {
-  dark: {
-    bodyClass: 'vscode-dark',
-    vars: {
-      '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-font-weight': 'normal',
-      '--vscode-foreground': '#cccccc',
-      '--vscode-editor-background': '#1f1f1f',
-      '--vscode-editor-foreground': '#cccccc',
-      '--vscode-sideBar-background': '#181818',
-      '--vscode-descriptionForeground': '#9d9d9d',
-      '--vscode-focusBorder': '#0078d4',
-      '--vscode-button-background': '#0078d4',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-hoverBackground': '#026ec1',
-      '--vscode-button-border': '#ffffff12',
-      '--vscode-button-secondaryBackground': '#313131',
-      '--vscode-button-secondaryForeground': '#cccccc',
-      '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-      '--vscode-input-background': '#313131',
-      '--vscode-input-foreground': '#cccccc',
-      '--vscode-input-border': '#3c3c3c',
-      '--vscode-dropdown-background': '#313131',
-      '--vscode-dropdown-foreground': '#cccccc',
-      '--vscode-dropdown-border': '#3c3c3c',
-      '--vscode-panel-border': '#2b2b2b',
-      '--vscode-panelTitle-activeBorder': '#0078d4',
-      '--vscode-panelTitle-activeForeground': '#cccccc',
-      '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-      '--vscode-editorWidget-border': '#454545',
-      '--vscode-editorHoverWidget-background': '#202020',
-      '--vscode-editorHoverWidget-foreground': '#cccccc',
-      '--vscode-editorHoverWidget-border': '#454545',
-      '--vscode-widget-shadow': '#0000005c',
-      '--vscode-badge-background': '#616161',
-      '--vscode-badge-foreground': '#f8f8f8',
-      '--vscode-errorForeground': '#f85149',
-      '--vscode-scrollbarSlider-background': '#79797966',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616',
-    },
-  },
-  light: {
-    bodyClass: 'vscode-light',
-    vars: {
-      '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-font-weight': 'normal',
-      '--vscode-foreground': '#3b3b3b',
-      '--vscode-editor-background': '#ffffff',
-      '--vscode-editor-foreground': '#3b3b3b',
-      '--vscode-sideBar-background': '#f8f8f8',
-      '--vscode-descriptionForeground': '#717171',
-      '--vscode-focusBorder': '#005fb8',
-      '--vscode-button-background': '#005fb8',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-hoverBackground': '#0258a8',
-      '--vscode-button-border': '#0000001a',
-      '--vscode-button-secondaryBackground': '#e5e5e5',
-      '--vscode-button-secondaryForeground': '#3b3b3b',
-      '--vscode-button-secondaryHoverBackground': '#cccccc',
-      '--vscode-input-background': '#ffffff',
-      '--vscode-input-foreground': '#3b3b3b',
-      '--vscode-input-border': '#cecece',
-      '--vscode-dropdown-background': '#ffffff',
-      '--vscode-dropdown-foreground': '#3b3b3b',
-      '--vscode-dropdown-border': '#cecece',
-      '--vscode-panel-border': '#e5e5e5',
-      '--vscode-panelTitle-activeBorder': '#005fb8',
-      '--vscode-panelTitle-activeForeground': '#3b3b3b',
-      '--vscode-panelTitle-inactiveForeground': '#3b3b3b',
-      '--vscode-editorWidget-border': '#c8c8c8',
-      '--vscode-editorHoverWidget-background': '#f8f8f8',
-      '--vscode-editorHoverWidget-foreground': '#3b3b3b',
-      '--vscode-editorHoverWidget-border': '#c8c8c8',
-      '--vscode-widget-shadow': '#00000029',
-      '--vscode-badge-background': '#cccccc',
-      '--vscode-badge-foreground': '#3b3b3b',
-      '--vscode-errorForeground': '#f85149',
-      '--vscode-scrollbarSlider-background': '#64646466',
-      '--vscode-charts-blue': '#1a85ff',
-      '--vscode-charts-orange': '#d18616',
-    },
-  },
-  'high-contrast': {
-    bodyClass: 'vscode-high-contrast',
-    vars: {
-      '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-font-weight': 'normal',
-      '--vscode-foreground': '#ffffff',
-      '--vscode-editor-background': '#000000',
-      '--vscode-editor-foreground': '#ffffff',
-      '--vscode-sideBar-background': '#000000',
-      '--vscode-descriptionForeground': '#ffffffb3',
-      '--vscode-contrastBorder': '#6fc3df',
-      '--vscode-contrastActiveBorder': '#f38518',
-      '--vscode-focusBorder': '#f38518',
-      '--vscode-button-background': '#000000',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-border': '#6fc3df',
-      '--vscode-button-secondaryBackground': '#000000',
-      '--vscode-button-secondaryForeground': '#ffffff',
-      '--vscode-input-background': '#000000',
-      '--vscode-input-foreground': '#ffffff',
-      '--vscode-input-border': '#6fc3df',
-      '--vscode-dropdown-background': '#000000',
-      '--vscode-dropdown-foreground': '#ffffff',
-      '--vscode-dropdown-border': '#6fc3df',
-      '--vscode-panel-border': '#6fc3df',
-      '--vscode-panelTitle-activeBorder': '#f38518',
-      '--vscode-panelTitle-activeForeground': '#ffffff',
-      '--vscode-panelTitle-inactiveForeground': '#ffffff',
-      '--vscode-editorWidget-border': '#6fc3df',
-      '--vscode-editorHoverWidget-background': '#0c141f',
-      '--vscode-editorHoverWidget-foreground': '#ffffff',
-      '--vscode-editorHoverWidget-border': '#6fc3df',
-      '--vscode-badge-background': '#000000',
-      '--vscode-badge-foreground': '#ffffff',
-      '--vscode-errorForeground': '#f48771',
-      '--vscode-scrollbarSlider-background': '#6fc3df99',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616',
-    },
-  },
-} as const;
-type ThemeName = keyof typeof THEMES;
-
-function themeCss(name: ThemeName): string {
-  return `:root {\n${Object.entries(THEMES[name].vars)
-    .map(([k, v]) => `  ${k}: ${v};`)
-    .join('\n')}\n}\n`;
-}
-
-/** Serves the page for ?placement=&theme=, the bundle, the stylesheet and the theme sheets. */
-function startServer(): Promise<{ server: Server; origin: string }> {
-  const files: Record<string, [string, string]> = {
-    '/dist/webview.js': [join(ROOT, 'dist/webview.js'), 'text/javascript'],
-    '/dist/webview.js.map': [join(ROOT, 'dist/webview.js.map'), 'application/json'],
-    '/media/webview.css': [join(ROOT, 'media/webview.css'), 'text/css'],
-  };
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const origin = `http://${request.headers.host}`;
-    const send = (type: string, body: string | Buffer): void => {
-      response.writeHead(200, { 'content-type': type });
-      response.end(body);
-    };
-    const theme = url.pathname.match(/^\/theme-([a-z-]+)\.css$/)?.[1] as ThemeName | undefined;
-    if (url.pathname === '/view.html') {
-      const placement = (url.searchParams.get('placement') ?? 'panel') as ViewPlacement;
-      const themeName = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
-      const html = webviewHtml({
-        cspSource: origin,
-        scriptUri: `${origin}/dist/webview.js`,
-        styleUri: `${origin}/media/webview.css`,
-        nonce: makeNonce(),
-        placement,
-      })
-        // VS Code provides the theme's variables and body class itself; the test page adds them.
-        .replace('<link ', `<link id="theme" rel="stylesheet" href="${origin}/theme-${themeName}.css">\n  <link `)
-        .replace('<body ', `<body class="${THEMES[themeName].bodyClass}" `);
-      send('text/html', html);
-    } else if (theme && theme in THEMES) {
-      send('text/css', themeCss(theme));
-    } else if (files[url.pathname]) {
-      const [path, type] = files[url.pathname];
-      send(type, readFileSync(path));
-    } else if (url.pathname === '/favicon.ico') {
-      response.writeHead(204).end();
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
-    ),
-  );
-}
-
-/** The stub VS Code API: posted messages recorded, state kept in sessionStorage (survives reloads). */
-function stubVsCodeApi(): void {
-  const w = window as unknown as { __posted: unknown[]; __violations: string[]; acquireVsCodeApi: () => unknown };
-  w.__posted = [];
-  w.__violations = [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
-  );
-  let acquired = false;
-  w.acquireVsCodeApi = () => {
-    if (acquired) throw new Error('acquireVsCodeApi called twice');
-    acquired = true;
-    return {
-      postMessage: (message: unknown) => w.__posted.push(JSON.parse(JSON.stringify(message))),
-      getState: () => JSON.parse(sessionStorage.getItem('vscodeState') ?? 'null') ?? undefined,
-      setState: (state: unknown) => sessionStorage.setItem('vscodeState', JSON.stringify(state)),
-    };
-  };
-}
-
-interface View {
-  page: Page;
-  /** Console errors, page errors and CSP violations seen so far. */
-  problems: () => Promise<string[]>;
-}
-
-async function openView(
-  browser: Browser,
-  origin: string,
-  placement: ViewPlacement,
-  theme: ThemeName,
-  width: number,
-  height: number,
-): Promise<View> {
-  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 2 });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  // tsx compiles with esbuild's keepNames, which wraps the functions passed to the page in
-  // a `__name` helper that only exists in Node: give the page an identity one.
-  await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-  await page.addInitScript(stubVsCodeApi);
-  await page.goto(`${origin}/view.html?placement=${placement}&theme=${theme}`);
-  await page.waitForFunction(() =>
-    (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
-  );
-  const problems = async (): Promise<string[]> => [
-    ...errors,
-    ...(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)),
-  ];
-  return { page, problems };
-}
-
-async function post(page: Page, message: HostMessage): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
-}
-
-async function text(page: Page, selector: string): Promise<string> {
-  return (await page.textContent(selector)) ?? '';
-}
-
-function posted(page: Page): Promise<WebviewMessage[]> {
-  return page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
-}
-
-/** Two animation frames: the view redraws on the next one. */
-async function settle(page: Page): Promise<void> {
-  await page.evaluate(
-    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-  );
-}
-
-/** The RGBA of a canvas at CSS-pixel coordinates (scaled to its backing store). */
-async function pixel(page: Page, selector: string, x: number, y: number): Promise<Rgb> {
-  return page.$eval(
-    selector,
-    (canvas, [cx, cy]) => {
-      const c = canvas as HTMLCanvasElement;
-      const scale = c.width / c.clientWidth;
-      const [r, g, b] = c.getContext('2d')!.getImageData(Math.floor(cx * scale), Math.floor(cy * scale), 1, 1).data;
-      return [r, g, b] as [number, number, number];
-    },
-    [x, y] as const,
-  );
-}
-
-/** A digest of a whole canvas, to see whether a drawing changed. */
-function canvasDigest(page: Page, selector: string): Promise<string> {
-  return page.$eval(selector, (c) => (c as HTMLCanvasElement).toDataURL());
-}
-
-function rgb(hex: string): Rgb {
-  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as Rgb;
-}
-
-const colorDistance = (a: Rgb, b: Rgb): number => Math.max(...a.map((c, i) => Math.abs(c - b[i])));
-
-function assertColor(actual: Rgb, expectedHex: string, what: string, tolerance = 6): void {
-  assert.ok(
-    colorDistance(actual, rgb(expectedHex)) <= tolerance,
-    `${what}: got rgb(${actual.join(', ')}), expected ${expectedHex}`,
-  );
-}
-
-async function canvasRect(page: Page, selector: string): Promise<Rect> {
-  const size = await page.$eval(selector, (c) => ({ width: c.clientWidth, height: c.clientHeight }));
-  return { x: 0, y: 0, ...size };
-}
+const posted = (page: Page): Promise<WebviewMessage[]> => postedOf<WebviewMessage>(page);
 
 /**
  * A pixel on live unit k's line far from every other unit's line and side mark (so only
@@ -402,6 +124,23 @@ describe('webviewHtml', () => {
     assert.match(html, /<script nonce="abc123" src="https:\/\/x\/a\.js\?q=1&amp;r=&quot;2&quot;"><\/script>/);
     assert.match(html, /<body data-placement="sidebar">/);
     assert.equal(html.match(/<script/g)?.length, 1);
+  });
+
+  it('links extra stylesheets after the shared one, and has no placement unless given one', () => {
+    const page = webviewHtml({
+      cspSource: 'https://x',
+      scriptUri: 'https://x/weightsView.js',
+      styleUri: 'https://x/webview.css',
+      extraStyleUris: ['https://x/weights.css'],
+      nonce: 'n',
+      title: 'lenet.pt <weights>',
+    });
+    assert.deepEqual(
+      [...page.matchAll(/<link rel="stylesheet" href="([^"]*)">/g)].map((m) => m[1]),
+      ['https://x/webview.css', 'https://x/weights.css'],
+    );
+    assert.match(page, /<title>lenet\.pt &lt;weights&gt;<\/title>/);
+    assert.match(page, /<body>/);
   });
 
   it('makes a fresh 128-bit nonce each time', () => {
@@ -487,27 +226,15 @@ describe('hyperplane webview in Chromium', () => {
   let view: View;
 
   before(async () => {
-    if (!existsSync(join(ROOT, 'dist/webview.js'))) {
-      const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-      assert.equal(build.status, 0, 'build failed');
-    }
-    mkdirSync(RESULTS, { recursive: true });
+    ensureBuilt();
+    ensureResults();
     await startTestBackend();
     const config = resolveTrainConfig({ iterations: ITERATIONS, seed: 1 });
     dataset = makeDataset(config);
     run = await trainMlp(config, dataset);
     ({ server, origin } = await startServer());
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
-    view = await openView(browser, origin, 'panel', 'dark', 1200, 900);
+    browser = await launchChromium();
+    view = await openView(browser, origin, { placement: 'panel', theme: 'dark', width: 1200, height: 900 });
   });
 
   after(async () => {
@@ -818,9 +545,7 @@ describe('hyperplane webview in Chromium', () => {
     await page.click('#tab-lecture');
     await page.waitForTimeout(300); // the state is saved at most every 200 ms
     await page.reload();
-    await page.waitForFunction(() =>
-      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
-    );
+    await waitForPosted(page, 'ready');
     await settle(page);
     assert.equal(await page.getAttribute('#tab-lecture', 'aria-selected'), 'true');
     await page.click('#tab-live');
@@ -836,19 +561,7 @@ describe('hyperplane webview in Chromium', () => {
   for (const name of ['light', 'high-contrast'] as const) {
     it(`follows a switch to the ${name} theme`, async () => {
       const { page } = view;
-      // As VS Code does: new variables, then the body class (which the view observes).
-      await page.evaluate(
-        ({ href, bodyClass }) =>
-          new Promise<void>((resolve) => {
-            const link = document.getElementById('theme') as HTMLLinkElement;
-            link.addEventListener('load', () => {
-              document.body.className = bodyClass;
-              resolve();
-            });
-            link.href = href;
-          }),
-        { href: `${origin}/theme-${name}.css`, bodyClass: THEMES[name].bodyClass },
-      );
+      await switchTheme(page, origin, name);
       await settle(page);
       assertColor(
         await pixel(page, PLOT, 1, 1),
@@ -865,7 +578,7 @@ describe('hyperplane webview in Chromium', () => {
   });
 
   it('lays out compactly in the side panel, where Train asks for the default settings', async () => {
-    const side = await openView(browser, origin, 'sidebar', 'dark', 320, 900);
+    const side = await openView(browser, origin, { placement: 'sidebar', theme: 'dark', width: 320, height: 900 });
     const { page } = side;
     assert.deepEqual(await posted(page), [{ type: 'ready', placement: 'sidebar' }]);
     await post(page, runStateMessage(run, dataset));

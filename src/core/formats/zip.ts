@@ -5,12 +5,14 @@
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import { type ByteSource, WeightFileError } from './weightFile';
+import { errorMessage } from '../errorMessage';
 
 /** More entries than any real checkpoint has; a central directory claiming more is refused. */
 const MAX_ENTRIES = 200_000;
 /** Compressed entries are inflated in memory: refuse any that would inflate past this. */
 const MAX_INFLATED_BYTES = 1 << 30;
 const READ_CHUNK = 1 << 20;
+const READ_AHEAD = 64 << 10;
 
 export interface ZipEntryInfo {
   name: string;
@@ -25,10 +27,33 @@ export interface ZipArchive {
   close(): void;
 }
 
-/** yauzl asks for byte ranges as streams; serve them from the ByteSource. */
+/**
+ * yauzl reads the central directory a few bytes per entry, through streams by default:
+ * serving those reads directly, from a read-ahead window once they run in sequence,
+ * lists a checkpoint with a thousand entries in a few reads and no stream per read.
+ */
 class ByteSourceReader extends yauzl.RandomAccessReader {
+  private window: { start: number; bytes: Uint8Array } | undefined;
+  private lastEnd = -1;
+
   constructor(private readonly source: ByteSource) {
     super();
+  }
+
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void,
+  ): void {
+    this.bytes(position, position + length).then(
+      (bytes) => {
+        buffer.set(bytes, offset);
+        callback(null);
+      },
+      (error: Error) => callback(error),
+    );
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
@@ -39,6 +64,19 @@ class ByteSourceReader extends yauzl.RandomAccessReader {
           yield Buffer.from(await source.read(at, Math.min(READ_CHUNK, end - at)));
       })(),
     );
+  }
+
+  /** Sequential small reads (the central directory) read ahead; others read just their bytes. */
+  private async bytes(start: number, end: number): Promise<Uint8Array> {
+    const sequential = start === this.lastEnd;
+    this.lastEnd = end;
+    const w = this.window;
+    if (w && start >= w.start && end <= w.start + w.bytes.length)
+      return w.bytes.subarray(start - w.start, end - w.start);
+    if (!sequential || end - start > READ_AHEAD / 4) return this.source.read(start, end - start);
+    const length = Math.max(end, Math.min(this.source.size, start + READ_AHEAD)) - start;
+    this.window = { start, bytes: await this.source.read(start, length) };
+    return this.window.bytes.subarray(0, end - start);
   }
 }
 
@@ -62,7 +100,7 @@ export async function openZip(source: ByteSource): Promise<ZipArchive> {
       validateEntrySizes: true,
     });
   } catch (error) {
-    throw fail(`not a readable zip archive (${messageOf(error)})`);
+    throw fail(`not a readable zip archive (${errorMessage(error)})`);
   }
   if (zip.entryCount > MAX_ENTRIES)
     throw fail(`zip archive lists ${zip.entryCount} entries (more than ${MAX_ENTRIES})`);
@@ -70,7 +108,7 @@ export async function openZip(source: ByteSource): Promise<ZipArchive> {
   try {
     for await (const entry of zip.eachEntry()) raw.set(entry.fileName, entry);
   } catch (error) {
-    throw fail(`damaged zip archive (${messageOf(error)})`);
+    throw fail(`damaged zip archive (${errorMessage(error)})`);
   }
   const dataStarts = new Map<string, number>();
 
@@ -98,7 +136,7 @@ export async function openZip(source: ByteSource): Promise<ZipArchive> {
     try {
       for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
     } catch (error) {
-      throw fail(`zip entry "${entry.fileName}" cannot be inflated (${messageOf(error)})`);
+      throw fail(`zip entry "${entry.fileName}" cannot be inflated (${errorMessage(error)})`);
     }
     return Buffer.concat(chunks);
   };
@@ -117,16 +155,16 @@ export async function openZip(source: ByteSource): Promise<ZipArchive> {
       if (offset < 0 || wanted < 0 || offset + wanted > size) {
         throw fail(`zip entry "${name}" has ${size} bytes; bytes ${offset}–${offset + wanted} were asked for`);
       }
-      if (entry.compressionMethod === 0) {
-        if (entry.compressedSize !== size) throw fail(`zip entry "${name}" is stored but its sizes differ`);
-        return readStored(entry, offset, wanted);
+      if (entry.compressionMethod !== 0) return (await readInflated(entry)).subarray(offset, offset + wanted);
+      if (entry.compressedSize !== size) throw fail(`zip entry "${name}" is stored but its sizes differ`);
+      try {
+        return await readStored(entry, offset, wanted);
+      } catch (error) {
+        // yauzl reports a damaged local header with plain Errors.
+        if (error instanceof WeightFileError) throw error;
+        throw fail(`zip entry "${name}" cannot be read (${errorMessage(error)})`);
       }
-      return (await readInflated(entry)).subarray(offset, offset + wanted);
     },
     close: () => zip.close(),
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -78,6 +78,20 @@ const checks: [string, (api: WeightLensApi) => Promise<void>][] = [
       assert.match(document.lineAt(train.range.start.line).text, /nn\.Sequential\(/);
     },
   ],
+  [
+    'Inspect Weights opens the weights editor, for a corrupt file too (which shows the error)',
+    async () => {
+      const folder = vscode.workspace.workspaceFolders![0].uri;
+      for (const name of ['lenet.pt', 'corrupt.pt']) {
+        const uri = vscode.Uri.joinPath(folder, name);
+        await vscode.commands.executeCommand('weightLens.inspectWeights', uri);
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        assert.ok(input instanceof vscode.TabInputCustom, `${name}: the active tab is not a custom editor`);
+        assert.equal(input.viewType, 'weightLens.weights');
+        assert.equal(input.uri.toString(), uri.toString());
+      }
+    },
+  ],
 ];
 
 export async function run(): Promise<void> {

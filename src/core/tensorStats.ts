@@ -1,0 +1,65 @@
+// Summary statistics and histograms of a tensor's values. NaN and ±Infinity are counted
+// apart and left out of every figure, so one bad value does not hide the distribution.
+
+/** Statistics over a tensor's finite values; `std` is the population standard deviation. */
+export interface TensorStats {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** Counts of NaN and ±Infinity values, left out of the figures above. */
+  nan: number;
+  inf: number;
+}
+
+export interface Histogram {
+  /** bins + 1 increasing bin edges; empty when there is no finite value. */
+  edges: number[];
+  /** Values per bin; the last bin includes its upper edge. */
+  counts: number[];
+}
+
+/**
+ * Two passes with float64 sums: the mean first, then the squared deviations from it,
+ * which stays accurate where a single sum of squares would cancel (large mean, small spread).
+ */
+export function tensorStats(values: Float32Array): TensorStats {
+  let [min, max, sum, finite, nan, inf] = [Infinity, -Infinity, 0, 0, 0, 0];
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      finite++;
+    } else if (Number.isNaN(v)) nan++;
+    else inf++;
+  }
+  if (finite === 0) return { min: NaN, max: NaN, mean: NaN, std: NaN, nan, inf };
+  const mean = sum / finite;
+  let squares = 0;
+  for (const v of values) {
+    if (Number.isFinite(v)) squares += (v - mean) * (v - mean);
+  }
+  return { min, max, mean, std: Math.sqrt(squares / finite), nan, inf };
+}
+
+/** `bins` equal bins over [min, max] of the finite values (a unit-wide range around a constant). */
+export function histogram(values: Float32Array, bins: number): Histogram {
+  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer, got ${bins}`);
+  let [min, max] = [Infinity, -Infinity];
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (min > max) return { edges: [], counts: [] };
+  const [low, high] = min === max ? [min - 0.5, max + 0.5] : [min, max];
+  const width = (high - low) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? high : low + i * width));
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) {
+    if (Number.isFinite(v)) counts[Math.min(bins - 1, Math.floor((v - low) / width))]++;
+  }
+  return { edges, counts };
+}

@@ -1,0 +1,101 @@
+// The selected tensor's histogram of finite values (chart.js bars on a value axis);
+// the caption says how many NaN and ±Inf values it leaves out. Only the chart.js parts
+// used are registered, which keeps the bundle small.
+import { BarController, BarElement, Chart, LinearScale, Tooltip, type ChartOptions } from 'chart.js';
+import { histogram, type TensorStats } from '../../src/core/tensorStats';
+import { chartFont, tooltipStyle } from '../chartStyle';
+import { h } from '../dom';
+import { formatCount, formatNumber } from '../format';
+import { cssVariable, type ViewTheme } from '../theme';
+
+Chart.register(BarController, BarElement, LinearScale, Tooltip);
+
+const BINS = 64;
+
+type Bar = { x: number; y: number };
+
+export class Histogram {
+  readonly element: HTMLElement;
+  private readonly chart: Chart<'bar', Bar[]>;
+  private readonly note = h('span', { class: 'chart-legend' });
+  private edges: number[] = [];
+  private shown?: { values: Float32Array; theme: ViewTheme };
+
+  constructor() {
+    const canvas = h('canvas', { role: 'img', 'aria-label': 'Histogram of the values' });
+    this.chart = new Chart(canvas, {
+      type: 'bar',
+      data: { datasets: [{ data: [] }] },
+      options: { scales: { x: { type: 'linear' }, y: { type: 'linear' } } },
+    });
+    this.element = h(
+      'figure',
+      { class: 'chart histogram' },
+      h('figcaption', {}, h('span', { class: 'chart-title' }, 'Histogram'), this.note),
+      h('div', { class: 'chart-box' }, canvas),
+    );
+  }
+
+  show(values: Float32Array, stats: TensorStats, theme: ViewTheme): void {
+    if (this.shown?.values === values && this.shown.theme === theme) return;
+    this.shown = { values, theme };
+    const { edges, counts } = histogram(values, BINS);
+    this.edges = edges;
+    const left = stats.nan + stats.inf;
+    this.note.textContent = [
+      edges.length ? `${BINS} bins` : 'no finite values',
+      left ? `${formatCount(stats.nan)} NaN and ${formatCount(stats.inf)} ±Inf not shown` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const [dataset] = this.chart.data.datasets;
+    dataset.data = counts.map((y, i) => ({ x: (edges[i] + edges[i + 1]) / 2, y }));
+    dataset.backgroundColor = cssVariable('--vscode-charts-blue', theme.render.foreground);
+    // The axis bounds follow the bins, so the options change with the values.
+    this.chart.options = this.options(theme);
+    this.chart.update('none');
+  }
+
+  private options({ render }: ViewTheme): ChartOptions<'bar'> {
+    const font = chartFont(render);
+    const ticks = { color: render.mutedForeground, font, maxTicksLimit: 7 };
+    return {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      datasets: { bar: { barPercentage: 1, categoryPercentage: 1, borderWidth: 0 } },
+      layout: { padding: { right: 8 } },
+      scales: {
+        x: {
+          type: 'linear',
+          // The bars' outer edges, not their centres, bound the axis.
+          min: this.edges[0],
+          max: this.edges[this.edges.length - 1],
+          offset: false,
+          ticks: { ...ticks, callback: (v) => formatNumber(Number(v)) },
+          grid: { display: false },
+          border: { color: render.gridLine },
+        },
+        y: {
+          type: 'linear',
+          beginAtZero: true,
+          ticks: { ...ticks, maxTicksLimit: 5, callback: (v) => formatCount(Number(v)) },
+          grid: { color: render.gridLine },
+          border: { display: false },
+        },
+      },
+      plugins: {
+        tooltip: {
+          ...tooltipStyle(render),
+          callbacks: {
+            title: ([item]) => {
+              const i = item?.dataIndex ?? 0;
+              return `${formatNumber(this.edges[i])} to ${formatNumber(this.edges[i + 1])}`;
+            },
+            label: (item) => `${formatCount(item.parsed.y ?? 0)} values`,
+          },
+        },
+      },
+    };
+  }
+}
