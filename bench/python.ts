@@ -13,9 +13,13 @@ export function pythonWithTorch(): string | null {
   return found;
 }
 
-/** Runs a script with JSON on stdin and parses the JSON it prints. */
-export function runPythonJson<T>(python: string, script: string, input: unknown): T {
-  const result = spawnSync(python, [script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 });
+/** Runs a script (with JSON on stdin) and parses the JSON it prints. */
+export function runPythonJson<T>(python: string, script: string, input: unknown, args: string[] = []): T {
+  const result = spawnSync(python, [script, ...args], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

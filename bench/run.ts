@@ -1,9 +1,13 @@
 // `npm run bench`: every benchmark, medians of repeated runs, printed as a table.
 import { benchTrain2d } from './train2d';
+import { benchWeights } from './weights';
 
 async function main(): Promise<void> {
   console.log(`Weight Lens benchmarks — node ${process.version}, ${process.platform}-${process.arch}`);
-  for (const row of await benchTrain2d()) console.log(`${row.name.padEnd(40)} ${row.value}`);
+  const print = (rows: { name: string; value: string }[]) =>
+    rows.forEach((r) => console.log(`${r.name.padEnd(40)} ${r.value}`));
+  print(await benchTrain2d());
+  print(benchWeights());
 }
 
 main().catch((error: unknown) => {

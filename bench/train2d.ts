@@ -6,16 +6,10 @@ import { snapshotSchedule } from '../src/core/schedule';
 import { initBackend } from '../src/core/tfBackend';
 import { trainMlp } from '../src/core/trainer';
 import { resolveTrainConfig } from '../src/core/trainConfig';
+import { type BenchRow, median } from './benchRow';
 import { pythonWithTorch, runPythonJson } from './python';
 
 const REPEATS = 3;
-
-export interface BenchRow {
-  name: string;
-  value: string;
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function benchTrain2d(): Promise<BenchRow[]> {
   const backendStart = performance.now();
