@@ -1,4 +1,4 @@
-// The safetensors, NumPy, ONNX, Keras and TF.js readers under fuzzing: fixtures with a few
+// Every reader under fuzzing: fixtures with a few
 // bytes changed (mostly in their headers) and cut short either open and read, or fail with a
 // WeightFileError — no other exception, no hang.
 import assert from 'node:assert/strict';
@@ -11,6 +11,12 @@ import { fixtureBytes } from '../support/weightFiles';
 
 /** Fixture → its siblings (shards, external data), by the name the file refers to them. */
 const FIXTURES: Record<string, Record<string, string>> = {
+  'checkpoint.pt': {},
+  'views.pt': {},
+  'dtypes.pt': {},
+  'legacy.pt': {},
+  'torchscript.pt': {},
+  'whole_module.pt': {},
   'lenet.safetensors': {},
   'bf16.safetensors': {},
   'sharded/model.safetensors.index.json': {
@@ -37,7 +43,7 @@ const FIXTURES: Record<string, Record<string, string>> = {
 const HEAD = 4096;
 type Place = 'head' | 'tail' | 'anywhere';
 
-describe('safetensors, NumPy, ONNX, Keras and TF.js readers under fuzzing', () => {
+describe('every reader under fuzzing', () => {
   for (const [fixture, siblingFiles] of Object.entries(FIXTURES)) {
     it(fixture, async () => {
       const original = fixtureBytes(fixture);
