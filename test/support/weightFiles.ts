@@ -2,6 +2,7 @@
 // script recorded, byte-counting sources (laziness), temp files for bad input, and a
 // minimal zip writer for hand-made archives.
 import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,20 @@ function expectedJson(): ExpectedJson {
 /** The good fixtures of a format: path relative to test/fixtures → what their writer recorded. */
 export function expectedFixtures(format: string): [string, ExpectedFile][] {
   return Object.entries(expectedJson().files).filter(([, file]) => file.format === format);
+}
+
+/** One test per fixture of `format`: the reader decodes what the writing library recorded. */
+export function itReadsEveryFixture(format: string): void {
+  for (const [fixture, expected] of expectedFixtures(format)) {
+    it(`reads ${fixture} as its writer recorded it`, async () => {
+      const file = await openWeightFile(join(FIXTURES, fixture));
+      try {
+        await assertMatchesExpected(file, expected);
+      } finally {
+        await file.close();
+      }
+    });
+  }
 }
 
 /** The bad fixtures of a format, with the problem their writer describes. */

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
 import {
-  FIXTURES,
   assertBadFile,
-  assertMatchesExpected,
   assertNoPollution,
   copyFixture,
-  expectedFixtures,
+  itReadsEveryFixture,
   fixtureBytes,
   storedZip,
   tempFolder,
@@ -31,16 +28,7 @@ async function hdf5(build: (file: H5File) => void): Promise<Uint8Array> {
 }
 
 describe('Keras HDF5', () => {
-  for (const [fixture, expected] of expectedFixtures('keras')) {
-    it(`reads ${fixture} as its writer recorded it`, async () => {
-      const file = await openWeightFile(join(FIXTURES, fixture));
-      try {
-        await assertMatchesExpected(file, expected);
-      } finally {
-        await file.close();
-      }
-    });
-  }
+  itReadsEveryFixture('keras');
 
   it('knows .h5, .weights.h5 and .keras by their bytes, whatever the name; metadata from the file', async (t) => {
     const folder = tempFolder(t);

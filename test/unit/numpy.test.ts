@@ -8,12 +8,11 @@ import { openZip } from '../../src/core/formats/zip';
 import {
   FIXTURES,
   assertBadFile,
-  assertMatchesExpected,
   assertNoPollution,
   badFixtures,
   copyFixture,
   countingSource,
-  expectedFixtures,
+  itReadsEveryFixture,
   fixtureBytes,
   float32Bytes,
   npyBytes,
@@ -25,16 +24,7 @@ import {
 const f4 = (shape: string) => `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
 
 describe('NumPy .npy and .npz', () => {
-  for (const [fixture, expected] of expectedFixtures('numpy')) {
-    it(`reads ${fixture} as its writer recorded it`, async () => {
-      const file = await openWeightFile(join(FIXTURES, fixture));
-      try {
-        await assertMatchesExpected(file, expected);
-      } finally {
-        await file.close();
-      }
-    });
-  }
+  itReadsEveryFixture('numpy');
 
   it('knows .npy and .npz by their bytes, whatever the name', async (t) => {
     const folder = tempFolder(t);

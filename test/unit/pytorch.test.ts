@@ -12,11 +12,10 @@ import { type WeightFile, WeightFileError } from '../../src/core/formats/weightF
 import { openZip } from '../../src/core/formats/zip';
 import {
   assertBadFile,
-  assertMatchesExpected,
   assertNoPollution,
   badFixtures,
   countingSource,
-  expectedFixtures,
+  itReadsEveryFixture,
   fixtureBytes,
   FIXTURES,
   float32Bytes,
@@ -42,9 +41,7 @@ async function openAndReadBytes(name: string, bytes: Uint8Array): Promise<Weight
 }
 
 describe('PyTorch fixtures decode as torch recorded them', () => {
-  for (const [fixture, expected] of expectedFixtures('pytorch')) {
-    it(fixture, () => withFile(join(FIXTURES, fixture), (file) => assertMatchesExpected(file, expected)));
-  }
+  itReadsEveryFixture('pytorch');
 
   it('says what kind of archive it read', async () => {
     const lenet = await withFile(join(FIXTURES, 'lenet.pt'), async (f) => f.metadata);
