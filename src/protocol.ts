@@ -32,6 +32,14 @@ export type HostMessage =
       message?: string;
     };
 
+export type RunStartedMessage = Extract<HostMessage, { type: 'runStarted' }>;
+export type RunStateMessage = Extract<HostMessage, { type: 'runState' }>;
+
+/** A run that has just started, as both sides keep it: built from its `runStarted` message. */
+export function startedRunState({ runId, config, dataset, backend, iterations }: RunStartedMessage): RunStateMessage {
+  return { type: 'runState', runId, config, dataset, backend, iterations, snapshots: [], status: 'running' };
+}
+
 /** Webview → extension host. */
 export type WebviewMessage =
   /** The webview script has loaded and can receive messages. */

@@ -1,7 +1,7 @@
 // The view's state (what getState/setState keep) and how host messages change it.
 // Pure functions, so the rules (follow the newest frame, keep a scrubbed frame) are
 // easy to see and to test.
-import type { HostMessage, PersistedViewState } from '../src/protocol';
+import { type HostMessage, type PersistedViewState, startedRunState } from '../src/protocol';
 
 export type RunState = NonNullable<PersistedViewState['run']>;
 
@@ -36,20 +36,8 @@ export function isFollowingNewest(state: PersistedViewState): boolean {
 
 export function applyHostMessage(state: PersistedViewState, message: HostMessage): PersistedViewState {
   switch (message.type) {
-    case 'runStarted': {
-      const { runId, config, dataset, backend, iterations } = message;
-      const run: RunState = {
-        type: 'runState',
-        runId,
-        config,
-        dataset,
-        backend,
-        iterations,
-        snapshots: [],
-        status: 'running',
-      };
-      return { ...state, run, frame: 0 };
-    }
+    case 'runStarted':
+      return { ...state, run: startedRunState(message), frame: 0 };
     case 'snapshots': {
       if (state.run?.runId !== message.runId) return state;
       const snapshots = [...state.run.snapshots, ...message.snapshots];

@@ -8,11 +8,17 @@ import type { Dataset, Snapshot, TrainRun } from '../core/run';
 import { snapshotSchedule } from '../core/schedule';
 import { resolveTrainConfig, type TrainConfig } from '../core/trainConfig';
 import { trainMlp } from '../core/trainer';
-import type { HostMessage, WebviewMessage } from '../protocol';
+import {
+  type HostMessage,
+  type RunStartedMessage,
+  type RunStateMessage,
+  startedRunState,
+  type WebviewMessage,
+} from '../protocol';
 import { reportErrors } from './reportErrors';
 import { errorMessage } from '../core/errorMessage';
 
-export type RunState = Extract<HostMessage, { type: 'runState' }>;
+export type RunState = RunStateMessage;
 
 /** What the status bar, context key and progress notification show. */
 export interface TrainingStatus {
@@ -133,17 +139,15 @@ export class TrainingSession implements vscode.Disposable {
 
   private begin(config: TrainConfig, dataset: Dataset, backend: string): ActiveRun {
     const iterations = snapshotSchedule(config.iterations);
-    const runId = randomUUID();
-    const state: RunState = {
-      type: 'runState',
-      runId,
+    const started: RunStartedMessage = {
+      type: 'runStarted',
+      runId: randomUUID(),
       config,
       dataset,
       backend,
       iterations,
-      snapshots: [],
-      status: 'running',
     };
+    const state = startedRunState(started);
     const active: ActiveRun = {
       state,
       controller: new AbortController(),
@@ -153,8 +157,10 @@ export class TrainingSession implements vscode.Disposable {
     };
     this.state = state;
     this.active = active;
-    this.deps.log.info(`run ${runId}: ${describeConfig(config)} on ${dataset.train.length} points, backend ${backend}`);
-    this.broadcast({ type: 'runStarted', runId, config, dataset, backend, iterations });
+    this.deps.log.info(
+      `run ${state.runId}: ${describeConfig(config)} on ${dataset.train.length} points, backend ${backend}`,
+    );
+    this.broadcast(started);
     this.fireStatus(active);
     return active;
   }
