@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, medians of repeated runs, printed as a table.
+import { benchRender } from './render';
 import { benchTrain2d } from './train2d';
 import { benchWeights } from './weights';
 
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
   const print = (rows: { name: string; value: string }[]) =>
     rows.forEach((r) => console.log(`${r.name.padEnd(40)} ${r.value}`));
   print(await benchTrain2d());
+  print(benchRender());
   print(benchWeights());
 }
 
