@@ -1,4 +1,6 @@
 // `npm run bench`: every benchmark, medians of repeated runs, printed as a table.
+import { benchEvolution } from './evolution';
+import { benchLenet } from './lenet';
 import { benchRender } from './render';
 import { benchTrain2d } from './train2d';
 import { benchWeights } from './weights';
@@ -8,8 +10,10 @@ async function main(): Promise<void> {
   const print = (rows: { name: string; value: string }[]) =>
     rows.forEach((r) => console.log(`${r.name.padEnd(40)} ${r.value}`));
   print(await benchTrain2d());
+  print(await benchLenet());
   print(benchRender());
   print(benchWeights());
+  print(await benchEvolution());
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,10 @@
 // Bundles the three programs (extension host, webview, CLI) with esbuild and copies
-// the tfjs WASM binaries next to them. `--watch` rebuilds on change.
+// the tfjs WASM binaries and the packed MNIST digits next to them. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeMnistData } from './mnistData.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -32,6 +33,7 @@ const builds = [
   },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['webview/weights/main.ts'], outfile: 'dist/weightsView.js', platform: 'browser', format: 'iife' },
+  { entryPoints: ['webview/evolution/main.ts'], outfile: 'dist/evolutionView.js', platform: 'browser', format: 'iife' },
 ];
 
 mkdirSync(dist, { recursive: true });
@@ -39,6 +41,7 @@ const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   cpSync(join(wasmDir, f), join(dist, f));
 }
+writeMnistData(root, dist);
 
 const common = {
   absWorkingDir: root,

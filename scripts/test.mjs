@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const groups = process.argv.slice(2);
-const folders = groups.length ? groups : ['unit', 'render', 'cli', 'webview', 'extension'];
+const folders = groups.length ? groups : ['unit', 'render', 'cli', 'webview', 'extension', 'e2e'];
 const files = folders.flatMap((folder) =>
   readdirSync(join('test', folder))
     .filter((f) => f.endsWith('.test.ts'))

@@ -3,11 +3,23 @@
 // and one `error:` line, other failures with status 1.
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { checkOutputFolder, exitStatus, InputError, number, renderPng, systemReason, writeOutput } from './cliSupport';
+import {
+  backendOption,
+  type BackendChoice,
+  checkOutputFolder,
+  exitStatus,
+  InputError,
+  number,
+  progressReporter,
+  renderPng,
+  startBackend,
+  systemReason,
+  writeOutput,
+} from './cliSupport';
+import { addTrainLenet } from './cliLenet';
 import { addFilters, addInspect } from './cliWeights';
 import { makeDataset } from './core/dataset';
 import type { Dataset, Snapshot, TrainRun } from './core/run';
-import { BACKEND_NAMES, type BackendName, initBackend } from './core/tfBackend';
 import { trainMlp } from './core/trainer';
 import {
   ACTIVATIONS,
@@ -23,8 +35,6 @@ import { LIGHT_THEME } from './render/theme';
 import { errorMessage } from './core/errorMessage';
 
 const PNG_WIDTH = 1200;
-/** Shortest time between two progress updates on a terminal. */
-const PROGRESS_INTERVAL_MS = 100;
 
 function range({ min, max }: { min: number; max: number }): string {
   return `${min} to ${max}`;
@@ -41,7 +51,7 @@ interface Train2dOptions {
   optimizer: TrainConfig['optimizer'];
   activation: TrainConfig['activation'];
   seed: number;
-  backend: 'auto' | BackendName;
+  backend: BackendChoice;
   json?: string;
   png?: string;
 }
@@ -61,11 +71,7 @@ function addTrain2d(program: Command): void {
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default(d.optimizer))
     .addOption(new Option('--activation <name>', 'hidden-layer activation').choices(ACTIVATIONS).default(d.activation))
     .option('--seed <n>', 'seed of the data, the initial weights and the batches', number, d.seed)
-    .addOption(
-      new Option('--backend <name>', 'TensorFlow.js backend; auto tries tensorflow (tfjs-node), then wasm, then cpu')
-        .choices(['auto', ...BACKEND_NAMES])
-        .default('auto'),
-    )
+    .addOption(backendOption())
     .option('--json <file>', 'write the run as JSON: {backend, config, iterations, snapshots}')
     .option('--png <file>', `write the lecture's grid of snapshots as a ${PNG_WIDTH} px wide PNG`)
     .addHelpText('after', '\nExample:\n  weight-lens train2d --dataset disc --png grid.png --json run.json')
@@ -95,12 +101,17 @@ async function train2d(options: Train2dOptions): Promise<void> {
   const dataset = loadDataset(config);
   for (const file of [options.json, options.png]) if (file) checkOutputFolder(file);
 
-  const exclude = options.backend === 'auto' ? [] : BACKEND_NAMES.filter((name) => name !== options.backend);
-  const backend = await initBackend({ wasmDir: __dirname, exclude });
-  process.stderr.write(`TensorFlow.js backend: ${backend}\n`);
+  await startBackend(options.backend);
   const started = performance.now();
   const progress = progressReporter(config.iterations);
-  const run = await trainMlp(config, dataset, { onSnapshot: progress.snapshot, onProgress: progress.update });
+  let loss = NaN;
+  const run = await trainMlp(config, dataset, {
+    onSnapshot: (s) => {
+      loss = s.loss;
+    },
+    onProgress: (iteration) =>
+      progress.update(iteration, () => `iteration ${iteration}/${config.iterations} loss ${loss.toFixed(4)}`),
+  });
   progress.done();
   const seconds = (performance.now() - started) / 1000;
   console.log(summary(run, seconds));
@@ -145,45 +156,12 @@ function snapshotFigures(s: Snapshot): string {
   return `loss ${s.loss.toFixed(4)}, train accuracy ${percent(s.trainAccuracy)}, test accuracy ${percent(s.testAccuracy)}`;
 }
 
-/**
- * Training progress on stderr: one line rewritten in place on a terminal (at most every
- * PROGRESS_INTERVAL_MS), otherwise a plain line at each tenth of the run.
- */
-function progressReporter(total: number) {
-  const stream = process.stderr;
-  let loss = NaN;
-  let lastWrite = 0;
-  let lastTenth = 0;
-  const line = (iteration: number) => `iteration ${iteration}/${total} loss ${loss.toFixed(4)}`;
-  return {
-    snapshot: (s: Snapshot) => {
-      loss = s.loss;
-    },
-    update: (iteration: number) => {
-      if (stream.isTTY) {
-        const now = performance.now();
-        if (now - lastWrite < PROGRESS_INTERVAL_MS) return;
-        lastWrite = now;
-        stream.write(`\r${line(iteration)}\x1b[K`);
-        return;
-      }
-      const tenth = Math.floor((10 * iteration) / total);
-      if (tenth > lastTenth) {
-        lastTenth = tenth;
-        stream.write(`${line(iteration)}\n`);
-      }
-    },
-    done: () => {
-      if (stream.isTTY) stream.write('\r\x1b[K');
-    },
-  };
-}
-
 function createProgram(): Command {
   const program = new Command('weight-lens')
     .description("Weight Lens: look at a neural network's parameters")
     .exitOverride();
   addTrain2d(program);
+  addTrainLenet(program);
   addInspect(program);
   addFilters(program);
   return program;

@@ -1,15 +1,18 @@
 // What every command of the command-line tool shares: the bad-input error and exit
-// statuses, option parsers, output files and PNG rendering.
-import { CommanderError, InvalidArgumentError } from 'commander';
+// statuses, option parsers, output files, PNG rendering, the backend and training progress.
+import { CommanderError, InvalidArgumentError, Option } from 'commander';
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WeightFileError } from './core/formats/weightFile';
+import { BACKEND_NAMES, type BackendName, initBackend } from './core/tfBackend';
 import { ConfigError } from './core/trainConfig';
 import type { CreateCanvas } from './render/pixels';
 import { errorMessage } from './core/errorMessage';
 
 const EXIT_BAD_INPUT = 2;
 const EXIT_FAILURE = 1;
+/** Shortest time between two progress updates on a terminal. */
+const PROGRESS_INTERVAL_MS = 100;
 
 /** Input the user can fix: reported without a stack, exit status 2. */
 export class InputError extends Error {}
@@ -94,4 +97,49 @@ export async function renderPng(
   const scratch: CreateCanvas = (w, h) => createCanvas(w, h) as unknown as OffscreenCanvas;
   draw(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, scratch);
   return canvas.encode('png');
+}
+
+export type BackendChoice = 'auto' | BackendName;
+
+export function backendOption(): Option {
+  return new Option('--backend <name>', 'TensorFlow.js backend; auto tries tensorflow (tfjs-node), then wasm, then cpu')
+    .choices(['auto', ...BACKEND_NAMES])
+    .default('auto');
+}
+
+/** Starts the chosen backend (the .wasm files are beside the bundle) and says which on stderr. */
+export async function startBackend(choice: BackendChoice): Promise<BackendName> {
+  const exclude = choice === 'auto' ? [] : BACKEND_NAMES.filter((name) => name !== choice);
+  const backend = await initBackend({ wasmDir: __dirname, exclude });
+  process.stderr.write(`TensorFlow.js backend: ${backend}\n`);
+  return backend;
+}
+
+/**
+ * Training progress on stderr: one line rewritten in place on a terminal (at most every
+ * PROGRESS_INTERVAL_MS), otherwise a plain line at each tenth of the run.
+ */
+export function progressReporter(total: number) {
+  const stream = process.stderr;
+  let lastWrite = 0;
+  let lastTenth = 0;
+  return {
+    update: (done: number, line: () => string) => {
+      if (stream.isTTY) {
+        const now = performance.now();
+        if (now - lastWrite < PROGRESS_INTERVAL_MS) return;
+        lastWrite = now;
+        stream.write(`\r${line()}\x1b[K`);
+        return;
+      }
+      const tenth = Math.floor((10 * done) / total);
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        stream.write(`${line()}\n`);
+      }
+    },
+    done: () => {
+      if (stream.isTTY) stream.write('\r\x1b[K');
+    },
+  };
 }

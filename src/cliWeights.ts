@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import { checkInputFile, checkOutputFolder, InputError, positiveInteger, renderPng, writeOutput } from './cliSupport';
 import { openWeightFile } from './core/formats/openWeightFile';
 import type { TensorInfo, WeightFile } from './core/formats/weightFile';
-import { kernelView, type Normalization } from './core/kernel';
+import { type KernelView, kernelView, type Normalization, type TileSelection } from './core/kernel';
 import { type TensorStats, tensorStats } from './core/tensorStats';
 import { drawFilterGrid, filterGridLayout } from './render/filterGrid';
 import { LIGHT_THEME } from './render/theme';
@@ -102,23 +102,33 @@ async function filters(weights: WeightFile, options: FiltersOptions): Promise<vo
       `${weights.path}: --rgb needs 3 input channels, and tensor "${tensor.name}" has ${kernel.channels}`,
     );
   }
-  const layout = filterGridLayout(kernel, {
+  const png = await filterGridPng(kernel, `${weights.path}: the grid of "${tensor.name}"`, {
     filters: options.filters ?? kernel.filters,
     channels: options.channels ?? kernel.channels,
     rgb: options.rgb ?? false,
     scale: options.scale,
+    normalization: options.normalize,
   });
+  writeOutput(options.png, png);
+}
+
+/** A kernel's filter grid as a PNG, drawn by the webview's own code; `what` names it in errors. */
+export async function filterGridPng(
+  kernel: KernelView,
+  what: string,
+  options: TileSelection & { scale: number; normalization: Normalization },
+): Promise<Buffer> {
+  const layout = filterGridLayout(kernel, options);
   // Label columns make the layout's size fractional; the PNG holds all of it.
   const [width, height] = [Math.ceil(layout.width), Math.ceil(layout.height)];
   if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS) {
     throw new InputError(
-      `${weights.path}: the grid of "${tensor.name}" would be ${width}×${height} pixels, too large; lower --scale or draw fewer --filters/--channels`,
+      `${what} would be ${width}×${height} pixels, too large; lower --scale or draw fewer --filters/--channels`,
     );
   }
-  const png = await renderPng(width, height, (ctx, scratch) =>
-    drawFilterGrid(ctx, layout, kernel, { normalization: options.normalize, createCanvas: scratch }, LIGHT_THEME),
+  return renderPng(width, height, (ctx, scratch) =>
+    drawFilterGrid(ctx, layout, kernel, { normalization: options.normalization, createCanvas: scratch }, LIGHT_THEME),
   );
-  writeOutput(options.png, png);
 }
 
 /** The tensor of that exact name, or an error suggesting the closest names the file has. */

@@ -6,6 +6,10 @@ import type { TrainConfig } from './core/trainConfig';
 import type { DType, FormatName, KernelLayout } from './core/formats/weightFile';
 import type { Normalization } from './core/kernel';
 import type { TensorStats } from './core/tensorStats';
+import type { SeriesTensor } from './core/checkpointSeries';
+import type { CheckpointSummary, SeriesStatus } from './core/evolutionModel';
+import type { HistogramRow } from './core/seriesHistograms';
+import type { Activation } from './core/trainConfig';
 
 /** Where the hyperplane view lives: an editor-area panel, or the compact side-panel view. */
 export type ViewPlacement = 'panel' | 'sidebar';
@@ -108,4 +112,78 @@ export interface PersistedWeightsState {
   rgb: boolean;
   normalization: Normalization;
   zoom: number;
+}
+
+// ---- The evolution view: a training run's checkpoints (a folder, or a run in memory) on a timeline ----
+
+export type { SeriesTensor } from './core/checkpointSeries';
+export type { CheckpointSummary, SeriesProblem, SeriesStatus } from './core/evolutionModel';
+export type { HistogramRow } from './core/seriesHistograms';
+export type { SeriesSnapshot } from './core/seriesHyperplanes';
+
+/** The whole series at once: when the view (re)loads, and when the first checkpoint changed. */
+export interface SeriesState {
+  type: 'series';
+  /** Changes when the view shows another series: messages of an older one are ignored. */
+  seriesId: string;
+  title: string;
+  /** The folder, for a series of files. */
+  folder?: string;
+  /** New checkpoints join (a watched folder, a run in progress). */
+  live: boolean;
+  /** The first checkpoint's layers, in the order of each checkpoint's distances. */
+  layers: string[];
+  tensors: SeriesTensor[];
+  checkpoints: CheckpointSummary[];
+  /**
+   * For a network whose first Linear layer takes 2 inputs: whether a layer after it gives
+   * decision regions, and the points of a CSV beside the checkpoints (none: an empty dataset).
+   */
+  hyperplanes?: { regions: boolean; dataset: Dataset };
+  status: SeriesStatus;
+}
+
+/** Extension host → evolution webview. */
+export type EvolutionHostMessage =
+  | SeriesState
+  /** Checkpoints that joined, or were read again after their file changed (same name). */
+  | { type: 'checkpointsAdded'; seriesId: string; checkpoints: CheckpointSummary[]; tensors: SeriesTensor[] }
+  | { type: 'checkpointsRemoved'; seriesId: string; names: string[] }
+  | { type: 'seriesStatus'; seriesId: string; status: SeriesStatus }
+  /** Answers to `requestSeriesTensors`, one tensor of one checkpoint each. */
+  | { type: 'seriesTensor'; seriesId: string; checkpoint: string; tensor: string; values: Float32Array }
+  | { type: 'seriesTensorError'; seriesId: string; checkpoint: string; tensor: string; message: string }
+  /** A tensor's histogram at each checkpoint, over edges shared by the series; `replace` drops earlier rows. */
+  | {
+      type: 'seriesHistograms';
+      seriesId: string;
+      tensor: string;
+      edges: number[];
+      rows: HistogramRow[];
+      replace: boolean;
+    };
+
+/** Evolution webview → extension host. */
+export type EvolutionWebviewMessage =
+  | { type: 'evolutionReady' }
+  /** The frame shown first, then the neighbours worth having before the scrubber gets there. */
+  | { type: 'requestSeriesTensors'; seriesId: string; tensor: string; checkpoints: string[] }
+  /** The histograms of this tensor over the series, and of checkpoints that join later. */
+  | { type: 'requestSeriesHistograms'; seriesId: string; tensor: string };
+
+/** What the evolution webview keeps through getState/setState and the panel serializer. */
+export interface PersistedEvolutionState extends Omit<PersistedWeightsState, 'selected' | 'filter'> {
+  /** The series' folder: a restored panel opens it again. */
+  folder?: string;
+  /** The frame shown, by checkpoint name; absent: the newest (and follow new ones). */
+  checkpoint?: string;
+  /** Absent: the hyperplanes when the series has them, else the tensor. */
+  view?: 'hyperplanes' | 'tensor';
+  /** The tensor the picture and the histogram show. */
+  tensor?: string;
+  activation: Activation;
+  showRegions: boolean;
+  distance: 'relative' | 'absolute';
+  /** The filter grid's colours over the range of the whole series, not of each checkpoint. */
+  sameScale: boolean;
 }

@@ -1,5 +1,6 @@
-// What every chart.js chart of the views shares: the theme's font and colours, and a
-// tooltip that looks like VS Code's hover widget.
+// What every chart.js chart of the views shares: the theme's font and colours, a
+// tooltip that looks like VS Code's hover widget, and the line marking the frame shown.
+import type { ChartArea } from 'chart.js';
 import type { Theme } from '../src/render/theme';
 
 export function chartFont(theme: Theme): { family: string; size: number } {
@@ -17,4 +18,17 @@ export function tooltipStyle(theme: Theme) {
     titleFont: font,
     bodyFont: font,
   };
+}
+
+/** A vertical line across the chart area at pixel x: the frame the scrubber shows. */
+export function drawFrameLine(ctx: CanvasRenderingContext2D, area: ChartArea, x: number, theme: Theme): void {
+  ctx.save();
+  ctx.strokeStyle = theme.foreground;
+  ctx.globalAlpha = 0.6;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(Math.round(x) + 0.5, area.top);
+  ctx.lineTo(Math.round(x) + 0.5, area.bottom);
+  ctx.stroke();
+  ctx.restore();
 }

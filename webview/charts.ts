@@ -13,7 +13,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import type { Snapshot } from '../src/core/run';
-import { chartFont, tooltipStyle } from './chartStyle';
+import { chartFont, drawFrameLine, tooltipStyle } from './chartStyle';
 import { h } from './dom';
 import { formatIteration, formatNumber, formatPercent } from './format';
 import type { ChartPalette, ViewTheme } from './theme';
@@ -209,15 +209,8 @@ export class Curves {
         const x = scales.x.getPixelForValue(snapshot.iteration);
         if (x < chartArea.left - 1 || x > chartArea.right + 1) return;
         const { render, charts: palette } = this.content.theme;
+        drawFrameLine(ctx, chartArea, x, render);
         ctx.save();
-        ctx.strokeStyle = render.foreground;
-        ctx.globalAlpha = 0.6;
-        ctx.lineWidth = 1;
-        ctx.beginPath();
-        ctx.moveTo(Math.round(x) + 0.5, chartArea.top);
-        ctx.lineTo(Math.round(x) + 0.5, chartArea.bottom);
-        ctx.stroke();
-        ctx.globalAlpha = 1;
         for (const series of spec.series) {
           ctx.fillStyle = series.color(palette);
           ctx.beginPath();

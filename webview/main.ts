@@ -68,7 +68,16 @@ const live = livePanel(placement, {
   form: form.element,
 });
 const lecturePanel = h('section', { class: 'lecture-panel' }, lectureEmpty, lecture.element);
-const tabs = compact ? undefined : new Tabs({ live, lecture: lecturePanel }, (tab) => update({ ...state, tab }));
+const tabs = compact
+  ? undefined
+  : new Tabs(
+      [
+        { name: 'live', label: 'Live' },
+        { name: 'lecture', label: 'Lecture' },
+      ],
+      { live, lecture: lecturePanel },
+      (tab) => update({ ...state, tab }),
+    );
 const app = document.getElementById('app') ?? document.body;
 app.className = placement;
 app.append(...(tabs ? [status.element, tabs.element, live, lecturePanel] : [live]));

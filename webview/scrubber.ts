@@ -38,7 +38,11 @@ export class Scrubber {
   /** Set while playing. */
   private playhead?: Playhead;
 
-  constructor(private readonly onFrame: (index: number) => void) {
+  /** `describe` names a frame in the label (default: its iteration out of the run's total). */
+  constructor(
+    private readonly onFrame: (index: number) => void,
+    private readonly describe?: (index: number) => string,
+  ) {
     for (const speed of SPEEDS)
       this.speed.append(h('option', { value: speed, selected: speed === DEFAULT_SPEED }, `${speed} fps`));
     this.element = h('div', { class: 'scrubber' }, this.playButton, this.range, this.label, this.speed);
@@ -67,8 +71,10 @@ export class Scrubber {
     this.range.value = String(index);
     this.range.disabled = iterations.length < 2;
     this.playButton.disabled = iterations.length < 2;
-    const text = iterations.length ? `Iteration ${formatIteration(iterations[index])}` : 'No iterations yet';
-    this.label.value = iterations.length ? `${text} / ${formatIteration(total)}` : text;
+    const text = !iterations.length
+      ? 'No iterations yet'
+      : (this.describe?.(index) ?? `Iteration ${formatIteration(iterations[index])}`);
+    this.label.value = iterations.length && !this.describe ? `${text} / ${formatIteration(total)}` : text;
     this.range.setAttribute('aria-valuetext', text);
   }
 

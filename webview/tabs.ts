@@ -1,24 +1,24 @@
-// The Live / Lecture tabs (WAI-ARIA tabs: arrow keys move between them).
-import type { PersistedViewState } from '../src/protocol';
+// Tabs over a view's panels (WAI-ARIA tabs: arrow keys move between them).
 import { h } from './dom';
 
-export type TabName = PersistedViewState['tab'];
+export interface TabSpec<Name extends string> {
+  name: Name;
+  label: string;
+}
 
-const TABS: { name: TabName; label: string }[] = [
-  { name: 'live', label: 'Live' },
-  { name: 'lecture', label: 'Lecture' },
-];
-
-export class Tabs {
+export class Tabs<Name extends string> {
   readonly element = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
-  private readonly buttons: Map<TabName, HTMLButtonElement>;
+  private readonly buttons: Map<Name, HTMLButtonElement>;
+  private shown: readonly Name[];
 
   constructor(
-    private readonly panels: Record<TabName, HTMLElement>,
-    private readonly onSelect: (tab: TabName) => void,
+    private readonly tabs: readonly TabSpec<Name>[],
+    private readonly panels: Record<Name, HTMLElement>,
+    private readonly onSelect: (tab: Name) => void,
   ) {
+    this.shown = tabs.map((t) => t.name);
     this.buttons = new Map(
-      TABS.map(({ name, label }) => [
+      tabs.map(({ name, label }) => [
         name,
         h(
           'button',
@@ -27,7 +27,7 @@ export class Tabs {
         ),
       ]),
     );
-    for (const { name } of TABS) {
+    for (const { name } of tabs) {
       const panel = panels[name];
       panel.id = `panel-${name}`;
       panel.setAttribute('role', 'tabpanel');
@@ -40,18 +40,21 @@ export class Tabs {
     this.element.append(...this.buttons.values());
   }
 
-  show(selected: TabName): void {
+  /** Selects a tab; `shown` leaves out the tabs that do not apply (all apply by default). */
+  show(selected: Name, shown: readonly Name[] = this.tabs.map((t) => t.name)): void {
+    this.shown = shown;
     for (const [name, button] of this.buttons) {
+      button.hidden = !shown.includes(name);
       button.setAttribute('aria-selected', String(name === selected));
       button.tabIndex = name === selected ? 0 : -1;
       this.panels[name].hidden = name !== selected;
     }
   }
 
-  private moveFocus(event: KeyboardEvent, from: TabName): void {
+  private moveFocus(event: KeyboardEvent, from: Name): void {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-    const index = TABS.findIndex((t) => t.name === from);
-    const next = TABS[(index + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length].name;
+    const index = this.shown.indexOf(from);
+    const next = this.shown[(index + (event.key === 'ArrowRight' ? 1 : this.shown.length - 1)) % this.shown.length];
     this.onSelect(next);
     this.buttons.get(next)?.focus();
   }

@@ -89,7 +89,12 @@ export function activate(activation: Activation, z: number): number {
 }
 
 /** The network's probability of class 1 at (x, y): softmax of the two output logits. */
-export function predictClass1Probability(s: Snapshot, activation: Activation, x: number, y: number): number {
+export function predictClass1Probability(
+  s: Pick<Snapshot, 'w' | 'b' | 'outW' | 'outB'>,
+  activation: Activation,
+  x: number,
+  y: number,
+): number {
   let logit0 = s.outB[0];
   let logit1 = s.outB[1];
   for (let k = 0; k < s.w.length; k++) {

@@ -175,16 +175,21 @@ const EMPTY_RANGE: ValueRange = { low: Infinity, high: -Infinity };
 
 /**
  * The range each shown filter's colours span, over its finite values only (NaN and ±Inf
- * never stretch the scale). One shared range unless normalized per filter.
+ * never stretch the scale). One shared range unless normalized per filter: the shown
+ * values', or `fixed` (a range several kernels share, as the checkpoints of a series).
  */
-export function filterRanges(kernel: KernelView, selection: TileSelection, normalization: Normalization): ValueRange[] {
+export function filterRanges(
+  kernel: KernelView,
+  selection: TileSelection,
+  normalization: Normalization,
+  fixed?: ValueRange,
+): ValueRange[] {
   const shown = shownTiles(kernel, selection);
   const perFilter = Array.from({ length: shown.filters }, (_, o) => finiteRange(kernel, o, shown.channels));
   if (normalization === 'filter') return perFilter;
-  const shared = perFilter.reduce(
-    (all, r) => ({ low: Math.min(all.low, r.low), high: Math.max(all.high, r.high) }),
-    EMPTY_RANGE,
-  );
+  const shared =
+    fixed ??
+    perFilter.reduce((all, r) => ({ low: Math.min(all.low, r.low), high: Math.max(all.high, r.high) }), EMPTY_RANGE);
   const range =
     normalization === 'symmetric' ? symmetricRange(Math.max(Math.abs(shared.low), Math.abs(shared.high))) : shared;
   return perFilter.map(() => range);

@@ -42,3 +42,9 @@ export function seededRandom(seed: number): Random {
     },
   };
 }
+
+/** PyTorch's default for nn.Linear and nn.Conv2d weights and biases: uniform in ±1/√fan_in. */
+export function pytorchDefaultInit(rng: Random, count: number, fanIn: number): Float32Array {
+  const bound = 1 / Math.sqrt(fanIn);
+  return Float32Array.from({ length: count }, () => rng.uniform(-bound, bound));
+}

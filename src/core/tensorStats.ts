@@ -45,7 +45,7 @@ export function tensorStats(values: Float32Array): TensorStats {
 
 /** `bins` equal bins over [min, max] of the finite values (a unit-wide range around a constant). */
 export function histogram(values: Float32Array, bins: number): Histogram {
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer, got ${bins}`);
+  checkBins(bins);
   let [min, max] = [Infinity, -Infinity];
   for (const v of values) {
     if (Number.isFinite(v)) {
@@ -54,12 +54,36 @@ export function histogram(values: Float32Array, bins: number): Histogram {
     }
   }
   if (min > max) return { edges: [], counts: [] };
-  const [low, high] = min === max ? [min - 0.5, max + 0.5] : [min, max];
+  const edges = binEdges(min, max, bins);
+  return { edges, counts: binCounts(values, edges).counts };
+}
+
+/** `bins` + 1 equally spaced edges from `low` to `high` (a unit-wide range around low = high). */
+export function binEdges(low: number, high: number, bins: number): number[] {
+  checkBins(bins);
+  const [from, to] = low === high ? [low - 0.5, high + 0.5] : [low, high];
+  const width = (to - from) / bins;
+  return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? to : from + i * width));
+}
+
+/**
+ * The finite values counted in equally spaced bins (the last includes its upper edge), and
+ * how many fell outside the edges: another tensor of a series may spread wider.
+ */
+export function binCounts(values: Float32Array, edges: readonly number[]): { counts: number[]; outside: number } {
+  const bins = edges.length - 1;
+  const [low, high] = [edges[0], edges[bins]];
   const width = (high - low) / bins;
-  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? high : low + i * width));
   const counts = new Array<number>(bins).fill(0);
+  let outside = 0;
   for (const v of values) {
-    if (Number.isFinite(v)) counts[Math.min(bins - 1, Math.floor((v - low) / width))]++;
+    if (!Number.isFinite(v)) continue;
+    if (v < low || v > high) outside++;
+    else counts[Math.min(bins - 1, Math.floor((v - low) / width))]++;
   }
-  return { edges, counts };
+  return { counts, outside };
+}
+
+function checkBins(bins: number): void {
+  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer, got ${bins}`);
 }

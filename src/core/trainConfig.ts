@@ -53,13 +53,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function checkInteger(name: string, value: number, min: number, max: number): void {
+export function checkInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
 }
 
-function checkOneOf<T extends string>(name: string, value: string, allowed: readonly T[]): asserts value is T {
+export function checkOneOf<T extends string>(name: string, value: string, allowed: readonly T[]): asserts value is T {
   if (!allowed.includes(value as T)) {
     throw new ConfigError(`unknown ${name} "${value}" (expected one of: ${allowed.join(', ')})`);
   }

@@ -6,8 +6,9 @@
 // form needs half of them, which is what makes tfjs-wasm keep up with PyTorch here.
 import type { Dataset, Point, Snapshot, TrainRun } from './run';
 import type { Activation, TrainConfig } from './trainConfig';
+import { yieldToEventLoop } from './eventLoop';
 import { snapshotSchedule } from './schedule';
-import { seededRandom, type Random } from './random';
+import { pytorchDefaultInit, seededRandom, type Random } from './random';
 import { activeBackend, tfjs, type Tf } from './tfBackend';
 import type { Rank, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
@@ -79,12 +80,9 @@ export async function trainMlp(config: TrainConfig, dataset: Dataset, options: T
   }
 }
 
-/** PyTorch's nn.Linear initialisation: weights and biases uniform in ±1/√fan_in. */
+/** PyTorch's nn.Linear initialisation. */
 function initialParameters(tf: Tf, hidden: number, rng: Random): Parameters {
-  const uniform = (count: number, fanIn: number): Float32Array => {
-    const bound = 1 / Math.sqrt(fanIn);
-    return Float32Array.from({ length: count }, () => rng.uniform(-bound, bound));
-  };
+  const uniform = (count: number, fanIn: number) => pytorchDefaultInit(rng, count, fanIn);
   return {
     w1: tf.variable(tf.tensor2d(uniform(2 * hidden, 2), [2, hidden]), true, 'w1'),
     b1: tf.variable(tf.tensor1d(uniform(hidden, 2)), true, 'b1'),
@@ -241,8 +239,4 @@ function evaluate(
   const values = [loss.dataSync()[0], accuracy.dataSync()[0]];
   tf.dispose([loss, accuracy]);
   return { loss: values[0], accuracy: values[1] };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

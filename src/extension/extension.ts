@@ -1,5 +1,5 @@
 // Activation: wires the training session to its views, commands, CodeLens and indicators,
-// and registers the weights editor with its commands.
+// and registers the weights editor with its commands and the evolution views.
 // The tfjs backend starts on the first training, not at activation, so opening a Python
 // file or restoring a panel stays cheap.
 import * as vscode from 'vscode';
@@ -8,6 +8,8 @@ import { initBackend } from '../core/tfBackend';
 import type { TrainConfig } from '../core/trainConfig';
 import { COMMANDS, registerCommands } from './commands';
 import { readCsv } from './csvFile';
+import { registerEvolutionCommand } from './evolutionCommands';
+import { EVOLUTION_VIEW_TYPE, EvolutionPanels } from './evolutionPanel';
 import { HYPERPLANE_VIEW_TYPE, HyperplanePanel } from './hyperplanePanel';
 import { registerSequentialCodeLens } from './sequentialCodeLens';
 import { readTrainSettings, SETTINGS_SECTION } from './settings';
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): WeightLensApi {
       initBackend({ wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, log: (m) => log.info(m) }),
   });
   const panel = new HyperplanePanel(context.extensionUri, session);
+  const evolution = new EvolutionPanels(context.extensionUri, log);
   context.subscriptions.push(
     log,
     session,
@@ -45,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): WeightLensApi {
     ...registerCommands(session, panel, defaults),
     registerWeightsEditor(context.extensionUri, log),
     ...registerWeightsCommands(),
+    vscode.window.registerWebviewPanelSerializer(EVOLUTION_VIEW_TYPE, evolution),
+    registerEvolutionCommand(evolution),
   );
   return {
     trainRun: (config = {}) => session.train(config),

@@ -25,6 +25,15 @@ export function loadWeightsView(webview: vscode.Webview, extensionUri: vscode.Ur
   });
 }
 
+/** The filter grid and heat map come from the weights view, with their styles. */
+export function loadEvolutionView(webview: vscode.Webview, extensionUri: vscode.Uri): void {
+  loadView(webview, extensionUri, {
+    script: 'evolutionView.js',
+    extraStyles: ['weights.css', 'evolution.css'],
+    title: 'Weight Lens: evolution',
+  });
+}
+
 function loadView(webview: vscode.Webview, extensionUri: vscode.Uri, page: ViewPage): void {
   const dist = vscode.Uri.joinPath(extensionUri, 'dist');
   const media = vscode.Uri.joinPath(extensionUri, 'media');

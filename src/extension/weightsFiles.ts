@@ -1,19 +1,9 @@
 // Which files the weights view offers to open, and names for what it writes. Pure (no
 // `vscode` import) so test/extension checks package.json against these in plain Node.
 
-/** Extensions of weight files (the reader still decides the format from the bytes). */
-export const WEIGHT_FILE_EXTENSIONS = [
-  'pt',
-  'pth',
-  'ckpt',
-  'bin',
-  'safetensors',
-  'npy',
-  'npz',
-  'onnx',
-  'h5',
-  'keras',
-] as const;
+import { WEIGHT_FILE_EXTENSIONS } from '../core/formats/weightFileNames';
+
+export { WEIGHT_FILE_EXTENSIONS };
 
 /** JSON manifests, recognised by name: a TF.js model and a sharded safetensors index. */
 export const WEIGHT_MANIFEST_PATTERNS = ['model.json', '*.safetensors.index.json'] as const;

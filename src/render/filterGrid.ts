@@ -19,6 +19,7 @@ import {
   type TileGrid,
   type TileHit,
   type TileSelection,
+  type ValueRange,
 } from '../core/kernel';
 import type { Rect } from './hyperplanes';
 import { pixelImage, putRgb, scratchContext, type CreateCanvas } from './pixels';
@@ -64,6 +65,8 @@ export interface FilterGridDrawOptions {
   createCanvas: CreateCanvas;
   /** The part of the layout to draw, in layout coordinates (a scrolled view draws what shows); all by default. */
   visible?: Rect;
+  /** The range the shared colour scale spans, instead of the shown values' (see filterRanges). */
+  range?: ValueRange;
 }
 
 /** Whole pixels, so that every tile starts on a pixel edge and stays crisp. */
@@ -204,7 +207,7 @@ function tilePixels(
   columns: Span,
   rows: Span,
 ): OffscreenCanvas {
-  const ranges = filterRanges(kernel, grid, options.normalization);
+  const ranges = filterRanges(kernel, grid, options.normalization, options.range);
   const map = colorMap(options.normalization);
   const { width: w, height: h } = kernel;
   const width = (columns.last - columns.first + 1) * w;

@@ -3,18 +3,19 @@
 // machines without internet, so it uses $VSCODE_EXECUTABLE (the Electron binary) or a
 // desktop `code` on PATH, and is skipped, saying so, when there is none.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { build } from 'esbuild';
 import { runTests } from '@vscode/test-electron';
+import { desktopVsCodeExecutable } from '../../scripts/desktopVsCode';
 
 const root = join(import.meta.dirname, '../..');
 const SKIP_MESSAGE = 'skipped: no VS Code desktop';
 
 test('extension host: commands, training through the API and the command, CodeLens, weights editor', async (t) => {
-  const vscodeExecutablePath = findDesktopVsCode();
+  const vscodeExecutablePath = desktopVsCodeExecutable();
   if (!vscodeExecutablePath) {
     console.log(SKIP_MESSAGE);
     t.skip(SKIP_MESSAGE);
@@ -45,31 +46,3 @@ test('extension host: commands, training through the API and the command, CodeLe
     rmSync(out, { recursive: true, force: true });
   }
 });
-
-/** The Electron binary of a desktop VS Code, or undefined (code-server's `code` does not count). */
-function findDesktopVsCode(): string | undefined {
-  const fromEnv = process.env.VSCODE_EXECUTABLE;
-  if (fromEnv) return isFile(fromEnv) ? fromEnv : undefined;
-  const cli = onPath(process.platform === 'win32' ? ['code.cmd'] : ['code']);
-  if (!cli) return undefined;
-  const script = realpathSync(cli);
-  if (/code-server|remote-cli/.test(script)) return undefined;
-  // The CLI script lives in <install>/bin (Linux, Windows) or <App>/Contents/Resources/app/bin (macOS).
-  const bin = dirname(script);
-  const candidates = [
-    join(bin, '../code'),
-    join(bin, '../Code.exe'),
-    join(bin, '../../../MacOS/Electron'),
-    join(bin, '../../../MacOS/Code'),
-  ];
-  return candidates.find(isFile);
-}
-
-function onPath(names: string[]): string | undefined {
-  const folders = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  return folders.flatMap((folder) => names.map((name) => join(folder, name))).find(isFile);
-}
-
-function isFile(file: string): boolean {
-  return existsSync(file) && statSync(file).isFile();
-}

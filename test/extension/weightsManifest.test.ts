@@ -22,7 +22,7 @@ test('the weights editor opens weight files, only through "Open With…"', () =>
 
 test('Inspect Weights is in the Explorer menu of weight files and out of the palette; the picker is in it', () => {
   const titles = new Map(commands.map((c: { command: string; title: string }) => [c.command, c.title]));
-  assert.equal(titles.get('weightLens.inspectWeights'), 'Weight Lens: Inspect Weights');
+  assert.equal(titles.get('weightLens.inspectWeights'), 'Inspect Weights');
   assert.equal(titles.get('weightLens.inspectWeightsFile'), 'Inspect Weights File…');
   const explorer = menus['explorer/context'].find(
     (m: { command: string }) => m.command === 'weightLens.inspectWeights',

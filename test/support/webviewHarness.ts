@@ -193,6 +193,12 @@ const VIEWS = {
     ready: 'weightsReady',
     title: 'Weights',
   },
+  evolution: {
+    script: 'evolutionView.js',
+    styles: ['webview.css', 'weights.css', 'evolution.css'],
+    ready: 'evolutionReady',
+    title: 'Evolution',
+  },
 } as const;
 export type ViewName = keyof typeof VIEWS;
 
@@ -268,9 +274,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The stub VS Code API: posted messages recorded, state kept in sessionStorage (survives reloads). */
+/**
+ * The stub VS Code API: posted messages recorded (and handed to `__toHost` once a host is
+ * connected), state kept in sessionStorage (survives reloads).
+ */
 function stubVsCodeApi(): void {
-  const w = window as unknown as { __posted: unknown[]; __violations: string[]; acquireVsCodeApi: () => unknown };
+  const w = window as unknown as {
+    __posted: unknown[];
+    __violations: string[];
+    __toHost?: (message: unknown) => void;
+    acquireVsCodeApi: () => unknown;
+  };
   w.__posted = [];
   w.__violations = [];
   document.addEventListener('securitypolicyviolation', (e) =>
@@ -284,7 +298,11 @@ function stubVsCodeApi(): void {
     const plain = (_key: string, value: unknown) =>
       ArrayBuffer.isView(value) ? Array.from(value as Uint8Array) : value;
     return {
-      postMessage: (message: unknown) => w.__posted.push(JSON.parse(JSON.stringify(message, plain))),
+      postMessage: (message: unknown) => {
+        const recorded = JSON.parse(JSON.stringify(message, plain));
+        w.__posted.push(recorded);
+        w.__toHost?.(recorded);
+      },
       getState: () => JSON.parse(sessionStorage.getItem('vscodeState') ?? 'null') ?? undefined,
       setState: (state: unknown) => sessionStorage.setItem('vscodeState', JSON.stringify(state)),
     };
@@ -341,6 +359,42 @@ export async function waitForPosted(page: Page, type: string): Promise<void> {
 /** Posts a host message to the page, as the extension host would. */
 export async function post(page: Page, message: object): Promise<void> {
   await page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+/**
+ * Wires a host to the page, as VS Code does an extension's webview: `connect` gets the
+ * function that posts to the page and returns the one that receives the page's messages,
+ * those posted so far and from now on (after reloads too). Float32Arrays travel as base64
+ * (Playwright's own typed-array serialization is several times slower) and arrive as
+ * Float32Arrays again.
+ */
+export async function connectHost(
+  page: Page,
+  connect: (send: (message: object) => Promise<void>) => (message: never) => void,
+): Promise<void> {
+  const receive = connect((message) => {
+    const encoded = Object.fromEntries(
+      Object.entries(message).map(([k, v]) =>
+        v instanceof Float32Array
+          ? [k, { f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') }]
+          : [k, v],
+      ),
+    );
+    return page.evaluate((m) => {
+      const decoded = Object.fromEntries(
+        Object.entries(m).map(([k, v]) => {
+          const f32 = (v as { f32?: unknown } | null)?.f32;
+          if (typeof f32 !== 'string') return [k, v];
+          const bytes = (Uint8Array as unknown as { fromBase64(text: string): Uint8Array }).fromBase64(f32);
+          return [k, new Float32Array(bytes.buffer)];
+        }),
+      );
+      window.postMessage(decoded, '*');
+    }, encoded);
+  });
+  const earlier = await posted<never>(page);
+  await page.exposeFunction('__toHost', receive);
+  for (const message of earlier) receive(message);
 }
 
 export async function text(page: Page, selector: string): Promise<string> {

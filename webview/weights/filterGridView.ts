@@ -3,7 +3,14 @@
 // a tile names its filter, channel, pixel and value; Ctrl/⌘ + wheel zooms about the
 // pointer. Every draw is timed under the `filter-grid-draw` performance measure.
 import type { KernelLayout } from '../../src/core/formats/weightFile';
-import { filterRanges, kernelView, shownTiles, type KernelView, type TileHit } from '../../src/core/kernel';
+import {
+  filterRanges,
+  kernelView,
+  shownTiles,
+  type KernelView,
+  type TileHit,
+  type ValueRange,
+} from '../../src/core/kernel';
 import type { PersistedWeightsState } from '../../src/protocol';
 import { drawFilterGrid, filterGridLayout, tileAt, tileRect, type FilterGridLayout } from '../../src/render/filterGrid';
 import type { Rect } from '../../src/render/hyperplanes';
@@ -28,6 +35,8 @@ export interface FilterGridContent {
   theme: ViewTheme;
   /** The tensor has NaN or ±Inf values (the legend shows their marker). */
   nonFinite: boolean;
+  /** The range the shared colour scale spans, when not the shown values' (a series' whole range). */
+  range?: ValueRange;
 }
 
 export type GridSettings = Pick<PersistedWeightsState, 'filters' | 'channels' | 'rgb' | 'normalization' | 'zoom'>;
@@ -66,10 +75,12 @@ export class FilterGridView {
   private layout?: FilterGridLayout;
   private anchor?: ZoomAnchor;
 
+  /** Without `onExport` there is no Export button. */
   constructor(
     private readonly onChange: (settings: Partial<GridSettings>) => void,
-    private readonly onExport: (png: Uint8Array, suggestedName: string) => void,
+    private readonly onExport?: (png: Uint8Array, suggestedName: string) => void,
   ) {
+    this.exportButton.hidden = !onExport;
     this.rgb = new Toggle('RGB', (rgb) => onChange({ rgb }));
     this.scroll = new ScrollCanvas('filter-grid', (ctx, visible) => this.draw(ctx, visible));
     this.scroll.element.tabIndex = 0;
@@ -107,6 +118,7 @@ export class FilterGridView {
     }
     this.relayout();
     this.showControls();
+    this.scroll.draw();
   }
 
   /** The host saved the exported PNG. */
@@ -154,7 +166,7 @@ export class FilterGridView {
     this.normalization.value = content.settings.normalization;
     this.zoom.value = String(content.settings.zoom);
     const { normalization } = content.settings;
-    const [range] = filterRanges(kernel, shown, normalization);
+    const [range] = filterRanges(kernel, shown, normalization, content.range);
     this.legend.show({
       normalization,
       range: normalization === 'filter' ? undefined : range,
@@ -178,7 +190,8 @@ export class FilterGridView {
     const { kernel, content, layout } = this;
     if (!kernel || !content || !layout) return;
     const start = performance.now();
-    const options = { normalization: content.settings.normalization, createCanvas: offscreenCanvas, visible };
+    const { range } = content;
+    const options = { normalization: content.settings.normalization, createCanvas: offscreenCanvas, visible, range };
     drawFilterGrid(ctx, layout, kernel, options, content.theme.render);
     performance.measure(DRAW_MEASURE, { start });
   }
@@ -242,12 +255,13 @@ export class FilterGridView {
     const canvas = h('canvas', { width: layout.width, height: layout.height });
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const options = { normalization: content.settings.normalization, createCanvas: offscreenCanvas };
+    const { range } = content;
+    const options = { normalization: content.settings.normalization, createCanvas: offscreenCanvas, range };
     drawFilterGrid(ctx, layout, kernel, options, content.theme.render);
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
     if (!blob) return;
     this.exportStatus.textContent = 'Saving…';
-    this.onExport(new Uint8Array(await blob.arrayBuffer()), `${content.name.replace(/[^\w.-]+/g, '_')}.png`);
+    this.onExport?.(new Uint8Array(await blob.arrayBuffer()), `${content.name.replace(/[^\w.-]+/g, '_')}.png`);
   }
 }
 

@@ -14,7 +14,13 @@ export class ScrollCanvas {
   private readonly surface: HiDpiCanvas;
   private readonly content = h('div', { class: 'scroll-content' });
   private size = { width: 0, height: 0 };
-  readonly redraw = onNextFrame(() => this.draw());
+  /** Set when a redraw is asked for, cleared by any draw: one drawn now makes the next frame's moot. */
+  private stale = false;
+  private readonly drawStale = onNextFrame(() => this.stale && this.draw());
+  readonly redraw = (): void => {
+    this.stale = true;
+    this.drawStale();
+  };
 
   /** `draw` gets a context whose origin is the drawing's, and the part of the drawing in view. */
   constructor(
@@ -63,7 +69,9 @@ export class ScrollCanvas {
     this.redraw();
   }
 
-  private draw(): void {
+  /** Draws now, not on the next frame: a scrubbed frame shows in the same frame as its data. */
+  draw(): void {
+    this.stale = false;
     const surface = this.surface.begin();
     if (!surface) return;
     const visible = this.visible();

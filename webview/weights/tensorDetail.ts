@@ -5,6 +5,7 @@ import { tensorStats, type TensorStats } from '../../src/core/tensorStats';
 import type { TensorSummary } from '../../src/protocol';
 import { h } from '../dom';
 import { formatCount, formatNumber } from '../format';
+import { shallowEqual } from '../shallowEqual';
 import type { ViewTheme } from '../theme';
 import { FilterGridView, type GridSettings } from './filterGridView';
 import { Histogram } from './histogram';
@@ -50,7 +51,7 @@ export class TensorDetail {
   }
 
   show(content: DetailContent | undefined): void {
-    if (content && this.content && sameContent(content, this.content)) return;
+    if (content && this.content && shallowEqual(content, this.content)) return;
     this.content = content;
     this.element.classList.toggle('empty-detail', !content);
     if (!content) {
@@ -109,11 +110,6 @@ export class TensorDetail {
     if (this.localStats?.values !== values) this.localStats = { values, stats: tensorStats(values) };
     return this.localStats.stats;
   }
-}
-
-function sameContent(a: DetailContent, b: DetailContent): boolean {
-  const keys = Object.keys(a) as (keyof DetailContent)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function fact(name: string, value: string, kind = ''): HTMLElement {

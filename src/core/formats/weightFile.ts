@@ -24,6 +24,12 @@ export type FormatName = (typeof FORMATS)[number];
  */
 export type KernelLayout = 'OIHW' | 'HWIO';
 
+/** A tensor's values in memory, row-major in `shape` (what encodeSafetensors takes). */
+export interface TensorValues {
+  shape: number[];
+  values: Float32Array;
+}
+
 export interface TensorInfo {
   /** The name as the file has it (state-dict key, initializer name, HDF5 path...). */
   name: string;

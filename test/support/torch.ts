@@ -1,0 +1,35 @@
+// PyTorch's side of the LeNet and safetensors tests (test/support/lenet_torch.py), run with
+// the first Python that has torch; tests skip, saying why, where there is none.
+import { join } from 'node:path';
+import { pythonWithTorch, runPythonJson } from '../../bench/python';
+import { type Digits, pixelBytes } from '../../src/core/mnist';
+
+const SCRIPT = join(__dirname, 'lenet_torch.py');
+export const NO_TORCH = 'needs a Python with PyTorch (Debian python3-torch, /usr/bin/python3)';
+
+export const torchPython = (): string | null => pythonWithTorch();
+
+export interface TorchTensors {
+  metadata: Record<string, string>;
+  tensors: Record<string, { dtype: string; shape: number[]; values: number[] }>;
+}
+
+/** The safetensors file as PyTorch parses it by hand. */
+export function torchRead(python: string, file: string): TorchTensors {
+  return runPythonJson(python, SCRIPT, { mode: 'read', file });
+}
+
+/** The file loaded into PyTorch's LeNet: logits of the digits and gradients of their mean cross-entropy. */
+export function torchLenet(
+  python: string,
+  file: string,
+  digits: Digits,
+): { logits: number[][]; grads: Record<string, number[]> } {
+  return runPythonJson(python, SCRIPT, {
+    mode: 'lenet',
+    file,
+    count: digits.count,
+    images: Buffer.from(pixelBytes(digits)).toString('base64'),
+    labels: Buffer.from(digits.labels).toString('base64'),
+  });
+}

@@ -1,0 +1,213 @@
+// The evolution webview in real Chromium (page, CSP, theme and VS Code stub from
+// test/support/webviewHarness.ts), with the real host side (EvolutionHost) reading the
+// examples' checkpoint series, written by PyTorch. The test plays the folder watcher: it
+// writes files into a copy of a run's folder and tells the host, as the watcher would.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { openWeightFile } from '../../src/core/formats/openWeightFile';
+import { colorLevel, colorMap, filterRanges, kernelView, shownTiles } from '../../src/core/kernel';
+import type { RetryPolicy } from '../../src/core/halfWritten';
+import type { EvolutionHost } from '../../src/extension/evolutionHost';
+import { filterGridLayout, tileRect } from '../../src/render/filterGrid';
+import { restoreEvolutionState } from '../../webview/evolution/state';
+import { formatNumber } from '../../webview/format';
+import { frameCount, frameTimes, openSeries, scrubTo, waitForFrames } from '../support/evolutionPage';
+import {
+  canvasDigest,
+  colorDistance,
+  ensureBuilt,
+  ensureResults,
+  launchChromium,
+  pixel,
+  RESULTS,
+  rgb,
+  settle,
+  startServer,
+  switchTheme,
+  text,
+  THEMES,
+  type View,
+} from '../support/webviewHarness';
+
+const RUNS = join(__dirname, '..', '..', 'examples', 'runs');
+const GRID = '.filter-grid';
+const PLOT = '.hyperplane-canvas';
+
+/** A copy of an example run, to write into. */
+function copyRun(run: string): string {
+  const folder = mkdtempSync(join(tmpdir(), `weight-lens-${run}-`));
+  cpSync(join(RUNS, run), folder, { recursive: true });
+  return folder;
+}
+
+const FAST: RetryPolicy = { firstDelayMs: 20, maxDelayMs: 80, stableMs: 400 };
+
+const scrubberLabel = (page: Page): Promise<string> => text(page, '.scrubber-label');
+
+describe('evolution view state', () => {
+  it('restores saved choices field by field, defaulting what is missing or malformed', () => {
+    const restored = restoreEvolutionState({ view: 'tensor', tensor: 'conv2.weight', distance: 'absolute', zoom: 5 });
+    assert.equal(restored.view, 'tensor');
+    assert.equal(restored.tensor, 'conv2.weight');
+    assert.equal(restored.distance, 'absolute');
+    assert.equal(restored.zoom, 6, 'zoom 5 is not offered: the default');
+    assert.equal(restored.activation, 'relu');
+    assert.equal(restoreEvolutionState(undefined).view, undefined);
+  });
+});
+
+describe('evolution webview in Chromium', () => {
+  let browser: Browser;
+  let server: Server;
+  let origin: string;
+  const folders: string[] = [];
+  const views: View[] = [];
+  const hosts: EvolutionHost[] = [];
+
+  before(async () => {
+    ensureBuilt();
+    ensureResults();
+    ({ server, origin } = await startServer());
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const view of views) assert.deepEqual(await view.problems(), [], 'console errors or CSP violations');
+    hosts.forEach((h) => h.dispose());
+    await browser?.close();
+    server?.close();
+    folders.forEach((f) => rmSync(f, { recursive: true, force: true }));
+  });
+
+  it('LeNet: the filter grid changes as the scrubber moves, from the real checkpoints', async () => {
+    const folder = copyRun('lenet');
+    folders.push(folder);
+    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
+    views.push(view);
+    hosts.push(host);
+    const { page } = view;
+    await page.waitForSelector(GRID);
+    await waitForFrames(page, 10);
+    assert.match(await text(page, '.series-header'), /checkpoints\s*10/);
+    // Following the run: the newest checkpoint is shown.
+    assert.match(await scrubberLabel(page), /^step_000800\.pt · 800 \(10 of 10\)/);
+
+    await scrubTo(page, 0);
+    assert.match(await scrubberLabel(page), /^step_000000\.pt/);
+    const first = await canvasDigest(page, GRID);
+    // Filter 0's top-left value at step 0, in the colour global min-max gives it.
+    const file = await openWeightFile(join(folder, 'step_000000.pt'));
+    const values = await file.read('conv1.weight');
+    await file.close();
+    const kernel = kernelView(values, [32, 1, 5, 5], 'OIHW');
+    const maxWidth = await page.$eval('.scroll-box', (b) => b.clientWidth);
+    const layout = filterGridLayout(kernel, { filters: 32, channels: 32, rgb: false, scale: 6, maxWidth });
+    const tile = tileRect(layout, 0);
+    const level = colorLevel(kernel.at(0, 0, 0, 0), filterRanges(kernel, shownTiles(kernel, layout.grid), 'global')[0]);
+    const grey = colorMap('global')[level * 3];
+    const shown = await pixel(page, GRID, tile.x + 1.5, tile.y + 1.5);
+    assert.ok(colorDistance(shown, [grey, grey, grey]) <= 1, `step 0 filter 0: got ${shown}, expected grey ${grey}`);
+
+    await scrubTo(page, 5);
+    assert.notEqual(await canvasDigest(page, GRID), first, 'the filters changed between step 0 and step 80');
+    await page.screenshot({ path: join(RESULTS, 'evolution-lenet-conv1.png') });
+
+    await page.selectOption('#evolution-tensor', 'conv2.weight');
+    await page.waitForFunction(() =>
+      document.querySelector('.filter-grid')?.getAttribute('aria-label')?.startsWith('conv2'),
+    );
+    await page.waitForFunction(
+      () => !document.querySelector('.histogram .chart-legend')?.textContent?.includes('counting'),
+    );
+    await settle(page);
+    await page.screenshot({ path: join(RESULTS, 'evolution-lenet-conv2.png') });
+
+    // One colour scale for the whole run: the range of conv2 over every checkpoint.
+    let [low, high] = [Infinity, -Infinity];
+    for (const name of readdirSync(folder).filter((f) => f.endsWith('.pt'))) {
+      const checkpoint = await openWeightFile(join(folder, name));
+      for (const v of await checkpoint.read('conv2.weight')) [low, high] = [Math.min(low, v), Math.max(high, v)];
+      await checkpoint.close();
+    }
+    await page.click('.tensor-bar .toggle');
+    await settle(page);
+    assert.equal(await text(page, '.filter-grid-view .color-legend'), `${formatNumber(low)}${formatNumber(high)}`);
+    await page.click('.tensor-bar .toggle');
+
+    // The theme changes: the grid's background and the charts follow it.
+    const cornerDark = await pixel(page, GRID, 1, 1);
+    await switchTheme(page, origin, 'light');
+    await settle(page);
+    assert.ok(colorDistance(await pixel(page, GRID, 1, 1), rgb(THEMES.light.vars['--vscode-editor-background'])) <= 2);
+    assert.ok(colorDistance(cornerDark, rgb(THEMES.dark.vars['--vscode-editor-background'])) <= 2);
+    await page.screenshot({ path: join(RESULTS, 'evolution-lenet-light.png') });
+    await switchTheme(page, origin, 'dark');
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState') ?? '{}'));
+    assert.equal(saved.tensor, 'conv2.weight');
+    assert.equal(saved.folder, folder);
+  });
+
+  it('a checkpoint the run saves joins the timeline; a half-written one waits until complete', async () => {
+    const folder = copyRun('lenet');
+    folders.push(folder);
+    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
+    views.push(view);
+    hosts.push(host);
+    const { page } = view;
+    await waitForFrames(page, 10);
+    const bytes = readFileSync(join(folder, 'step_000560.pt'));
+    writeFileSync(join(folder, 'step_000900.pt'), bytes.subarray(0, bytes.length >> 1));
+    host.fileChanged({ name: 'step_000900.pt', deleted: false });
+    await page.waitForFunction(() => document.querySelector('.series-header')?.textContent?.includes('being written'));
+    assert.equal(await page.$eval('.scrubber-range', (r) => r.getAttribute('max')), '9');
+    assert.doesNotMatch(await text(page, '.series-header'), /cannot be read/);
+
+    writeFileSync(join(folder, 'step_000900.pt'), bytes);
+    host.fileChanged({ name: 'step_000900.pt', deleted: false });
+    await waitForFrames(page, 11);
+    // The view followed the newest checkpoint.
+    await page.waitForFunction(() => document.querySelector('.scrubber-label')?.textContent?.startsWith('step_000900'));
+    assert.doesNotMatch(await text(page, '.series-header'), /being written/);
+  });
+
+  it('the lecture MLP: hyperplanes over the points at each checkpoint, distances, and a reload keeps the frame', async () => {
+    const folder = copyRun('disc_mlp');
+    folders.push(folder);
+    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
+    views.push(view);
+    hosts.push(host);
+    const { page } = view;
+    await waitForFrames(page, 16);
+    await page.waitForFunction(() => document.querySelectorAll('.units .unit').length === 20);
+    assert.equal(await page.$eval('#tab-hyperplanes', (t) => t.getAttribute('aria-selected')), 'true');
+    assert.match(await text(page, '.score'), /on points\.csv: loss 0\.0\d+ · accuracy 9\d\.\d %/);
+    const last = await canvasDigest(page, PLOT);
+    await scrubTo(page, 0);
+    assert.match(await scrubberLabel(page), /^iter_000001\.pt · 1 /);
+    assert.notEqual(await canvasDigest(page, PLOT), last);
+    await scrubTo(page, 11);
+    await page.screenshot({ path: join(RESULTS, 'evolution-disc-mlp.png') });
+
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('.scrubber-label')?.textContent?.startsWith('iter_001407'));
+    await page.click('#tab-tensor');
+    await page.waitForSelector('.matrix-canvas');
+    await settle(page);
+    assert.equal(await page.$eval('#evolution-tensor', (s) => (s as HTMLSelectElement).value), '0.weight');
+  });
+
+  it('plays through the series, drawing each checkpoint (timings are the benchmark’s)', async () => {
+    const { page } = views[0];
+    await scrubTo(page, 0);
+    const before = await frameCount(page);
+    await page.click('.scrubber .play');
+    await page.waitForFunction(() => document.querySelector('.scrubber .play')?.getAttribute('aria-label') === 'Play');
+    assert.ok((await frameTimes(page, before)).length >= 9, 'a frame drawn for (nearly) every checkpoint');
+    assert.match(await scrubberLabel(page), /^step_000800\.pt/);
+  });
+});

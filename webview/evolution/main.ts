@@ -1,0 +1,257 @@
+// The evolution webview: a series of checkpoints on a timeline. It restores its saved
+// choices, says it is ready, then follows the host: the series (and checkpoints joining
+// it), the tensors of the frames around the one shown, the histograms. Every frame shown
+// is timed, from the scrubber's move to its picture drawn (the `evolution-frame` measure).
+import type { EvolutionWebviewMessage, PersistedEvolutionState, SeriesState } from '../../src/protocol';
+import { h } from '../dom';
+import { formatIteration } from '../format';
+import { onNextFrame } from '../frame';
+import { Scrubber } from '../scrubber';
+import { throttle } from '../state';
+import { Tabs } from '../tabs';
+import { observeTheme, readTheme } from '../theme';
+import { acquireApi } from '../vscodeApi';
+import { DistanceChart } from './distanceChart';
+import { HyperplanePane } from './hyperplanePane';
+import { SeriesHeader } from './seriesHeader';
+import { SeriesHistogram } from './seriesHistogram';
+import {
+  applyHistogramRows,
+  applySeriesMessage,
+  FRAME_MEASURE,
+  frameIndex,
+  isEvolutionHostMessage,
+  prefetchOrder,
+  restoreEvolutionState,
+  shownTensor,
+  shownView,
+  type SeriesHistograms,
+} from './state';
+import { TensorFrames } from './tensorFrames';
+import { TensorPane } from './tensorPane';
+
+/** Often enough that hiding the view right after a change keeps it; rarely enough to stay cheap. */
+const SAVE_INTERVAL_MS = 200;
+/** Frames fetched ahead of the scrubber (more while playing) and behind it, once the frame shown is here. */
+const AHEAD = 4;
+const AHEAD_PLAYING = 12;
+const BEHIND = 2;
+
+const vscode = acquireApi<EvolutionWebviewMessage, PersistedEvolutionState>();
+let state = restoreEvolutionState(vscode.getState());
+let theme = readTheme();
+let series: SeriesState | undefined;
+let histograms: SeriesHistograms | undefined;
+let direction: 1 | -1 = 1;
+/** The frame asked for and when: measured once its picture is drawn. */
+let timing: { start: number } | undefined;
+/** What was last asked of the host, so that it is asked once per change. */
+let asked = { frames: '', histograms: '' };
+const save = throttle((s: PersistedEvolutionState) => vscode.setState(s), SAVE_INTERVAL_MS);
+const frames = new TensorFrames((tensor, checkpoints) => {
+  if (series) vscode.postMessage({ type: 'requestSeriesTensors', seriesId: series.seriesId, tensor, checkpoints });
+});
+
+function update(patch: Partial<PersistedEvolutionState>, now = false): void {
+  state = { ...state, ...patch };
+  save(state);
+  if (now) draw();
+  else render();
+}
+
+/** Shows a frame; the last one means "the newest", so the view follows checkpoints as they join. */
+function showFrame(index: number): void {
+  if (!series?.checkpoints.length) return;
+  const last = series.checkpoints.length - 1;
+  const target = Math.min(Math.max(0, index), last);
+  const current = frameIndex(series, state.checkpoint);
+  if (target !== current) direction = target > current ? 1 : -1;
+  timing = { start: performance.now() };
+  // Drawn at once, not on the next animation frame: the scrubber's input events come once a frame already.
+  update({ checkpoint: target === last ? undefined : series.checkpoints[target].name }, true);
+}
+
+function describeFrame(index: number): string {
+  const checkpoint = series?.checkpoints[index];
+  if (!checkpoint) return '';
+  const number = checkpoint.number === undefined ? '' : ` · ${formatIteration(checkpoint.number)}`;
+  return `${checkpoint.name}${number} (${index + 1} of ${series!.checkpoints.length})`;
+}
+
+const header = new SeriesHeader();
+const scrubber = new Scrubber(showFrame, describeFrame);
+const hyperplanes = new HyperplanePane(update);
+const tensor = new TensorPane((name) => update({ tensor: name }), update);
+const histogram = new SeriesHistogram();
+const distance = new DistanceChart(
+  (index) => {
+    scrubber.pause();
+    showFrame(index);
+  },
+  (mode) => update({ distance: mode }),
+);
+const tabs = new Tabs(
+  [
+    { name: 'hyperplanes', label: 'Hyperplanes' },
+    { name: 'tensor', label: 'Tensor' },
+  ],
+  { hyperplanes: hyperplanes.element, tensor: tensor.element },
+  (view) => update({ view }),
+);
+const empty = h('p', { class: 'empty' });
+const body = h(
+  'div',
+  { class: 'evolution-body' },
+  h('section', { class: 'main-pane' }, tabs.element, hyperplanes.element, tensor.element),
+  h('aside', { class: 'side-pane' }, histogram.element, distance.element),
+);
+const app = document.getElementById('app') ?? document.body;
+app.className = 'evolution';
+app.append(header.element, empty, scrubber.element, body);
+
+/** Shows the state; parts whose content did not change are left as they are. */
+function draw(): void {
+  header.show(series);
+  const checkpoints = series?.checkpoints ?? [];
+  empty.hidden = checkpoints.length > 0;
+  empty.textContent = !series
+    ? 'Reading the checkpoints…'
+    : series.status.scanned < series.status.total
+      ? 'Reading the first checkpoint…'
+      : `No checkpoint in ${series.title} yet${series.live ? ': waiting for the run to save one.' : '.'}`;
+  scrubber.element.hidden = body.hidden = checkpoints.length === 0;
+  if (!series || !checkpoints.length) return;
+  const index = frameIndex(series, state.checkpoint);
+  const checkpoint = checkpoints[index];
+  scrubber.show(
+    checkpoints.map((c, i) => c.number ?? i),
+    index,
+    0,
+  );
+  const view = shownView(series, state.view);
+  tabs.element.hidden = !series.hyperplanes;
+  tabs.show(view, series.hyperplanes ? ['hyperplanes', 'tensor'] : ['tensor']);
+  const chosen = shownTensor(series, state.tensor);
+  const values = chosen && frames.get(checkpoint.name, chosen.name);
+  let drawn = true;
+  if (view === 'hyperplanes' && series.hyperplanes) {
+    const { dataset, regions } = series.hyperplanes;
+    const { showRegions, activation } = state;
+    hyperplanes.show({ snapshot: checkpoint.snapshot, dataset, regions, showRegions, activation, theme });
+  } else {
+    const error = chosen && frames.error(checkpoint.name, chosen.name);
+    drawn = !chosen || values !== undefined || error !== undefined;
+    const seriesEdges = histograms?.tensor === chosen?.name ? histograms?.edges : undefined;
+    const { filters, channels, rgb, normalization, zoom, sameScale } = state;
+    const { tensors } = series;
+    tensor.show({
+      filters,
+      channels,
+      rgb,
+      normalization,
+      zoom,
+      sameScale,
+      seriesEdges,
+      theme,
+      tensors,
+      values,
+      error,
+      tensor: chosen,
+      checkpoint: checkpoint.name,
+    });
+  }
+  const shownHistograms = histograms?.tensor === chosen?.name ? histograms : undefined;
+  histogram.show(shownHistograms, checkpoint.name, checkpoints[0].name, theme);
+  distance.show({ series, frame: index, mode: state.distance, theme });
+  if (drawn && timing) {
+    performance.measure(FRAME_MEASURE, { start: timing.start });
+    timing = undefined;
+  }
+  if (chosen) ask(series, index, chosen.name, view === 'tensor' ? values !== undefined : undefined);
+}
+
+/** Whether the tensor view shows this tensor of this checkpoint. */
+function isShown(shown: SeriesState, checkpoint: string, tensorName: string): boolean {
+  return (
+    shownView(shown, state.view) === 'tensor' &&
+    shown.checkpoints[frameIndex(shown, state.checkpoint)]?.name === checkpoint &&
+    shownTensor(shown, state.tensor)?.name === tensorName
+  );
+}
+
+/** Host messages can come many a frame: they are drawn once, on the next one. */
+const render = onNextFrame(draw);
+
+/**
+ * The tensor's histograms; and when the tensor is shown (`here` says whether the frame
+ * shown has it), that frame alone until it is here (so that nothing queues before it),
+ * then the frames around it. Asked once per change.
+ */
+function ask(shown: SeriesState, index: number, tensorName: string, here: boolean | undefined): void {
+  const ahead = scrubber.playing ? AHEAD_PLAYING : AHEAD;
+  const order = here ? prefetchOrder(index, shown.checkpoints.length, direction, ahead, BEHIND) : [index];
+  const names = order.map((i) => shown.checkpoints[i].name);
+  const framesKey = `${shown.seriesId}\n${tensorName}\n${names.join('\n')}`;
+  if (here !== undefined && framesKey !== asked.frames) {
+    asked.frames = framesKey;
+    frames.want(tensorName, names);
+  }
+  const histogramsKey = `${shown.seriesId}\n${tensorName}`;
+  if (histogramsKey !== asked.histograms) {
+    asked.histograms = histogramsKey;
+    vscode.postMessage({ type: 'requestSeriesHistograms', seriesId: shown.seriesId, tensor: tensorName });
+  }
+}
+
+observeTheme((next) => {
+  theme = next;
+  render();
+});
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = event.data;
+  if (!isEvolutionHostMessage(message)) return;
+  switch (message.type) {
+    case 'series':
+      if (message.seriesId !== series?.seriesId) {
+        frames.clear();
+        histograms = undefined;
+        asked = { frames: '', histograms: '' };
+      }
+      series = applySeriesMessage(series, message);
+      // Kept so that the serializer can reopen the folder after a reload.
+      update({ folder: message.folder });
+      return;
+    case 'checkpointsAdded':
+      // A checkpoint read again (its file changed) has new values.
+      for (const c of message.checkpoints) frames.forget(c.name);
+      series = applySeriesMessage(series, message);
+      asked.frames = '';
+      break;
+    case 'checkpointsRemoved':
+    case 'seriesStatus':
+      series = applySeriesMessage(series, message);
+      break;
+    case 'seriesTensor':
+      if (message.seriesId !== series?.seriesId) return;
+      frames.received(message.checkpoint, message.tensor, message.values);
+      // The frame the user waits for is drawn at once; prefetched ones need no drawing.
+      if (timing && isShown(series, message.checkpoint, message.tensor)) {
+        draw();
+        return;
+      }
+      break;
+    case 'seriesTensorError':
+      if (message.seriesId !== series?.seriesId) return;
+      frames.failed(message.checkpoint, message.tensor, message.message);
+      break;
+    case 'seriesHistograms':
+      if (message.seriesId !== series?.seriesId) return;
+      histograms = applyHistogramRows(histograms, message);
+      break;
+  }
+  render();
+});
+
+render();
+vscode.postMessage({ type: 'evolutionReady' });

@@ -1,0 +1,71 @@
+// The tensors of the frames around the one shown, kept in the webview: scrubbing back
+// and forth draws from here, and what is missing is asked for ahead of the scrubber, the
+// frame shown first. Bounded by bytes (an LRU), as the host's cache is.
+import { Lru } from '../../src/core/lru';
+
+/** Decoded tensors kept in the webview: many frames of a LeNet (200 kB each), a few of a large model; the host keeps more. */
+const CACHE_BYTES = 48 << 20;
+/** A request not answered by then is made again (the host drops the oldest of a long queue). */
+const IN_FLIGHT_MS = 2000;
+
+const keyOf = (checkpoint: string, tensor: string): string => `${checkpoint}\u0000${tensor}`;
+
+export class TensorFrames {
+  private readonly cache = new Lru<Float32Array>({ capacity: CACHE_BYTES, weigh: (v) => v.byteLength });
+  private readonly inFlight = new Map<string, number>();
+  private readonly errors = new Map<string, string>();
+
+  constructor(private readonly request: (tensor: string, checkpoints: string[]) => void) {}
+
+  get(checkpoint: string, tensor: string): Float32Array | undefined {
+    return this.cache.get(keyOf(checkpoint, tensor));
+  }
+
+  error(checkpoint: string, tensor: string): string | undefined {
+    return this.errors.get(keyOf(checkpoint, tensor));
+  }
+
+  /**
+   * Asks for what is neither kept nor failed, `checkpoints[0]` (the frame shown) even if
+   * asked for before, so that it goes first; the others only if not on their way.
+   */
+  want(tensor: string, checkpoints: readonly string[], now = performance.now()): void {
+    const missing = checkpoints.filter((checkpoint, i) => {
+      const key = keyOf(checkpoint, tensor);
+      if (this.cache.has(key) || this.errors.has(key)) return false;
+      const asked = this.inFlight.get(key);
+      return i === 0 || asked === undefined || now - asked > IN_FLIGHT_MS;
+    });
+    if (!missing.length) return;
+    for (const checkpoint of missing) this.inFlight.set(keyOf(checkpoint, tensor), now);
+    this.request(tensor, missing);
+  }
+
+  received(checkpoint: string, tensor: string, values: Float32Array): void {
+    const key = keyOf(checkpoint, tensor);
+    this.inFlight.delete(key);
+    this.cache.set(key, values);
+  }
+
+  failed(checkpoint: string, tensor: string, message: string): void {
+    const key = keyOf(checkpoint, tensor);
+    this.inFlight.delete(key);
+    this.errors.set(key, message);
+  }
+
+  /** The checkpoint's file changed (or went): what came from it before is dropped. */
+  forget(checkpoint: string): void {
+    const prefix = keyOf(checkpoint, '');
+    this.cache.deleteWhere((key) => key.startsWith(prefix));
+    for (const map of [this.inFlight, this.errors]) {
+      for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
+    }
+  }
+
+  /** Another series. */
+  clear(): void {
+    this.cache.clear();
+    this.inFlight.clear();
+    this.errors.clear();
+  }
+}
