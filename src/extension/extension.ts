@@ -11,6 +11,7 @@ import { readCsv } from './csvFile';
 import { registerEvolutionCommand } from './evolutionCommands';
 import { EVOLUTION_VIEW_TYPE, EvolutionPanels } from './evolutionPanel';
 import { HYPERPLANE_VIEW_TYPE, HyperplanePanel } from './hyperplanePanel';
+import { registerLenetCommand } from './lenetCommand';
 import { registerSequentialCodeLens } from './sequentialCodeLens';
 import { readTrainSettings, SETTINGS_SECTION } from './settings';
 import { SIDE_VIEW_ID, SideViewProvider } from './sideView';
@@ -29,13 +30,9 @@ export interface WeightLensApi {
 export function activate(context: vscode.ExtensionContext): WeightLensApi {
   const log = vscode.window.createOutputChannel('Weight Lens', { log: true });
   const defaults = (): Partial<TrainConfig> => readTrainSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION));
-  const session = new TrainingSession({
-    log,
-    defaults,
-    readCsv,
-    startBackend: () =>
-      initBackend({ wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, log: (m) => log.info(m) }),
-  });
+  const startBackend = (): Promise<string> =>
+    initBackend({ wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, log: (m) => log.info(m) });
+  const session = new TrainingSession({ log, defaults, readCsv, startBackend });
   const panel = new HyperplanePanel(context.extensionUri, session);
   const evolution = new EvolutionPanels(context.extensionUri, log);
   context.subscriptions.push(
@@ -50,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): WeightLensApi {
     ...registerWeightsCommands(),
     vscode.window.registerWebviewPanelSerializer(EVOLUTION_VIEW_TYPE, evolution),
     registerEvolutionCommand(evolution),
+    registerLenetCommand({ extensionUri: context.extensionUri, log, evolution, startBackend }),
   );
   return {
     trainRun: (config = {}) => session.train(config),
