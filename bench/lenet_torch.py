@@ -8,36 +8,17 @@ epoch-wise shuffled mini-batches (its own seeded initialisation and order), and 
 {"epochSeconds": [...], "testAccuracy", "threads", "version"} as JSON. Only the training
 loops are timed.
 """
-import base64
 import json
+import os
 import sys
 import time
 
 import torch
-from torch import nn
 from torch.nn import functional as F
 
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, kernel_size=5)
-        self.conv2 = nn.Conv2d(32, 64, kernel_size=5)
-        self.fc1 = nn.Linear(256, 200)
-        self.fc2 = nn.Linear(200, 10)
-
-    def forward(self, x):
-        x = F.relu(F.max_pool2d(self.conv1(x), kernel_size=3, stride=3))
-        x = F.relu(F.max_pool2d(self.conv2(x), kernel_size=2, stride=2))
-        x = F.relu(self.fc1(x.view(-1, 256)))
-        return self.fc2(x)
-
-
-def digits(spec):
-    pixels = bytearray(base64.b64decode(spec["images"]))
-    labels = bytearray(base64.b64decode(spec["labels"]))
-    images = torch.frombuffer(pixels, dtype=torch.uint8).float().div(255).view(spec["count"], 1, 28, 28)
-    return images, torch.frombuffer(labels, dtype=torch.uint8).long()
+# The same LeNet and digit decoding as the tests' PyTorch side.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "support"))
+from lenet_torch import LeNet, digits  # noqa: E402
 
 
 def main():
