@@ -10,6 +10,7 @@ import type { SeriesTensor } from './core/checkpointSeries';
 import type { CheckpointSummary, SeriesStatus } from './core/evolutionModel';
 import type { HistogramRow } from './core/seriesHistograms';
 import type { Activation } from './core/trainConfig';
+import type { TrainingPoint } from './core/trainingCurve';
 
 /** Where the hyperplane view lives: an editor-area panel, or the compact side-panel view. */
 export type ViewPlacement = 'panel' | 'sidebar';
@@ -120,6 +121,7 @@ export type { SeriesTensor } from './core/checkpointSeries';
 export type { CheckpointSummary, SeriesProblem, SeriesStatus } from './core/evolutionModel';
 export type { HistogramRow } from './core/seriesHistograms';
 export type { SeriesSnapshot } from './core/seriesHyperplanes';
+export type { TrainingPoint } from './core/trainingCurve';
 
 /** The whole series at once: when the view (re)loads, and when the first checkpoint changed. */
 export interface SeriesState {
@@ -140,6 +142,8 @@ export interface SeriesState {
    * decision regions, and the points of a CSV beside the checkpoints (none: an empty dataset).
    */
   hyperplanes?: { regions: boolean; dataset: Dataset };
+  /** Loss and accuracy by step, for a run that measures them (LeNet training in memory); ascending. */
+  metrics?: TrainingPoint[];
   status: SeriesStatus;
 }
 
@@ -150,6 +154,8 @@ export type EvolutionHostMessage =
   | { type: 'checkpointsAdded'; seriesId: string; checkpoints: CheckpointSummary[]; tensors: SeriesTensor[] }
   | { type: 'checkpointsRemoved'; seriesId: string; names: string[] }
   | { type: 'seriesStatus'; seriesId: string; status: SeriesStatus }
+  /** Loss and accuracy the run measured since: added to `metrics` (a step already there is replaced). */
+  | { type: 'seriesMetrics'; seriesId: string; points: TrainingPoint[] }
   /** Answers to `requestSeriesTensors`, one tensor of one checkpoint each. */
   | { type: 'seriesTensor'; seriesId: string; checkpoint: string; tensor: string; values: Float32Array }
   | { type: 'seriesTensorError'; seriesId: string; checkpoint: string; tensor: string; message: string }

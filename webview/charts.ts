@@ -13,7 +13,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import type { Snapshot } from '../src/core/run';
-import { chartFont, drawFrameLine, tooltipStyle } from './chartStyle';
+import { chartFont, drawFrameLine, lineLegendItems, tooltipStyle } from './chartStyle';
 import { h } from './dom';
 import { formatIteration, formatNumber, formatPercent } from './format';
 import type { ChartPalette, ViewTheme } from './theme';
@@ -127,11 +127,7 @@ export class Curves {
 
   private showLegend(legend: HTMLElement, spec: ChartSpec, palette: ChartPalette): void {
     legend.replaceChildren(
-      ...spec.series.map((s) => {
-        const swatch = h('span', { class: s.dashed ? 'line-swatch dashed' : 'line-swatch', 'aria-hidden': 'true' });
-        swatch.style.borderTopColor = s.color(palette);
-        return h('span', { class: 'legend-item' }, swatch, s.label);
-      }),
+      ...lineLegendItems(spec.series.map((s) => ({ label: s.label, color: s.color(palette), dashed: s.dashed }))),
     );
   }
 

@@ -19,6 +19,7 @@ import { FetchQueue } from '../core/fetchQueue';
 import type { Point } from '../core/run';
 import { HistogramFeed } from '../core/seriesHistograms';
 import { boxAroundLines } from '../core/seriesHyperplanes';
+import { mergeTrainingPoints, type TrainingPoint } from '../core/trainingCurve';
 import type { EvolutionHostMessage, EvolutionWebviewMessage, SeriesState } from '../protocol';
 
 /** How long changes gather before they go to the view. */
@@ -50,8 +51,10 @@ export class EvolutionHost {
   private readonly seriesId = randomUUID();
   private readonly stopListening: () => void;
   private points?: { name: string; points: Point[] };
+  /** The run's loss and accuracy by step, when it measures them. */
+  private metrics: TrainingPoint[] = [];
   private ready = false;
-  /** Changes not sent yet: the whole state, or checkpoints added and removed (with the status, always). */
+  /** Changes not sent yet: the whole state, or checkpoints added and removed and metrics (with the status, always). */
   private pending = emptyBatch();
   private flushTimer?: ReturnType<typeof setTimeout>;
   private histograms?: HistogramFeed;
@@ -116,6 +119,14 @@ export class EvolutionHost {
     } else {
       void this.model.notice(name);
     }
+  }
+
+  /** A run in memory measured loss and accuracy: charted beside its checkpoints, sent with the next batch. */
+  metricsAdded(points: readonly TrainingPoint[]): void {
+    if (!points.length) return;
+    this.metrics = mergeTrainingPoints(this.metrics, points);
+    this.pending.metrics.push(...points);
+    this.schedule();
   }
 
   receive(message: EvolutionWebviewMessage): void {
@@ -191,7 +202,7 @@ export class EvolutionHost {
 
   private flush(): void {
     this.flushTimer = undefined;
-    const { full, added, removed } = this.pending;
+    const { full, added, removed, metrics } = this.pending;
     this.pending = emptyBatch();
     if (!this.ready) return;
     const seriesId = this.seriesId;
@@ -199,6 +210,7 @@ export class EvolutionHost {
       this.post(this.state());
       return;
     }
+    if (metrics.length) this.post({ type: 'seriesMetrics', seriesId, points: metrics });
     if (removed.size) this.post({ type: 'checkpointsRemoved', seriesId, names: [...removed] });
     if (added.size) {
       const checkpoints = [...added.values()];
@@ -231,6 +243,7 @@ export class EvolutionHost {
             },
           }
         : {}),
+      ...(this.metrics.length ? { metrics: this.metrics } : {}),
       status: this.model.status(),
     };
   }
@@ -241,6 +254,13 @@ export class EvolutionHost {
   }
 }
 
-function emptyBatch(): { full: boolean; added: Map<string, CheckpointSummary>; removed: Set<string> } {
-  return { full: false, added: new Map(), removed: new Set() };
+interface Batch {
+  full: boolean;
+  added: Map<string, CheckpointSummary>;
+  removed: Set<string>;
+  metrics: TrainingPoint[];
+}
+
+function emptyBatch(): Batch {
+  return { full: false, added: new Map(), removed: new Set(), metrics: [] };
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { folderStore } from '../core/checkpointStore';
 import { errorMessage } from '../core/errorMessage';
-import type { EvolutionWebviewMessage, PersistedEvolutionState } from '../protocol';
+import type { EvolutionWebviewMessage, PersistedEvolutionState, TrainingPoint } from '../protocol';
 import { EvolutionHost, type SeriesChange, type SeriesSource } from './evolutionHost';
 import { loadEvolutionView } from './webviewSetup';
 
@@ -15,6 +15,8 @@ export const EVOLUTION_VIEW_TYPE = 'weightLens.evolution';
 export interface LiveSeries {
   source: SeriesSource;
   changes?: vscode.Event<SeriesChange>;
+  /** Loss and accuracy a run in memory measured, charted against its steps. */
+  metrics?: vscode.Event<TrainingPoint[]>;
   dispose?(): void;
 }
 
@@ -79,6 +81,7 @@ export class EvolutionPanels implements vscode.WebviewPanelSerializer<PersistedE
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: EvolutionWebviewMessage) => host.receive(message)),
       ...(series.changes ? [series.changes((change) => host.fileChanged(change))] : []),
+      ...(series.metrics ? [series.metrics((points) => host.metricsAdded(points))] : []),
     ];
     panel.onDidDispose(() => {
       subscriptions.forEach((s) => s.dispose());

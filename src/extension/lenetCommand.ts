@@ -9,6 +9,7 @@ import { LENET_SHAPES } from '../core/lenet';
 import { resolveLenetConfig } from '../core/lenetConfig';
 import { type LenetRun, type LenetSnapshot, lenetSafetensors, trainLenet } from '../core/lenetTrainer';
 import { MNIST_FILE, readMnist, splitMnist } from '../core/mnist';
+import type { TrainingPoint } from '../core/trainingCurve';
 import type { SeriesChange } from './evolutionHost';
 import type { EvolutionPanels } from './evolutionPanel';
 import { reportErrors } from './reportErrors';
@@ -55,10 +56,12 @@ async function trainAndSave(deps: LenetCommandDeps): Promise<void> {
 
   const store = new MemoryStore('LeNet on MNIST');
   const changes = new vscode.EventEmitter<SeriesChange>();
+  const metrics = new vscode.EventEmitter<TrainingPoint[]>();
   deps.evolution.showSeries(`lenet:${randomUUID()}`, 'Evolution: LeNet training', () => ({
     source: { store, live: true },
     changes: changes.event,
-    dispose: () => changes.dispose(),
+    metrics: metrics.event,
+    dispose: () => [changes, metrics].forEach((e) => e.dispose()),
   }));
   const onSnapshot = (s: LenetSnapshot): void => {
     const name = store.add(s.step, [
@@ -66,6 +69,10 @@ async function trainAndSave(deps: LenetCommandDeps): Promise<void> {
       { name: 'conv2.weight', shape: [...LENET_SHAPES['conv2.weight']], values: s.conv2 },
     ]);
     changes.fire({ deleted: false, name });
+    const { step, loss, trainAccuracy, testAccuracy } = s;
+    if (loss !== undefined || trainAccuracy !== undefined || testAccuracy !== undefined) {
+      metrics.fire([{ step, loss, trainAccuracy, testAccuracy }]);
+    }
     if (s.testAccuracy !== undefined) {
       const loss = s.loss === undefined ? '' : `, loss ${s.loss.toFixed(4)} (recent steps)`;
       log.info(`LeNet epoch ${s.epoch}/${config.epochs}: test accuracy ${percent(s.testAccuracy)}${loss}`);

@@ -1,6 +1,7 @@
 // "Train LeNet on MNIST" in real VS Code (code-server in Chromium): the evolution view
-// shows the conv filters changing while it trains, and the trained weights are saved as
-// safetensors in the workspace, where the weights view opens them.
+// shows the conv filters and the loss and accuracy curves changing while it trains, and
+// the trained weights are saved as safetensors in the workspace, where the weights view
+// opens them.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +44,9 @@ describe('e2e: LeNet on MNIST in VS Code', { skip: skipWithoutVsCode() }, () => 
     const grid = evolution.locator('canvas.filter-grid');
     await grid.waitFor();
     assert.ok((await grid.boundingBox())!.width > 50, 'the filter grid is on screen');
+    // chart.js loss and accuracy curves follow the training.
+    await evolution.locator('.metrics-loss canvas').waitFor({ timeout: 120_000 });
+    await evolution.locator('.metrics-accuracy canvas').waitFor();
     await vscode.shot('5-lenet-training');
 
     const saved = page.locator('.notification-toast', { hasText: /saved .*lenet-mnist\.safetensors, test accuracy/ });

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
 import { colorLevel, colorMap, filterRanges, kernelView, shownTiles } from '../../src/core/kernel';
 import type { RetryPolicy } from '../../src/core/halfWritten';
+import type { TrainingPoint } from '../../src/core/trainingCurve';
 import type { EvolutionHost } from '../../src/extension/evolutionHost';
 import { filterGridLayout, tileRect } from '../../src/render/filterGrid';
 import { restoreEvolutionState } from '../../webview/evolution/state';
@@ -26,6 +27,7 @@ import {
   pixel,
   RESULTS,
   rgb,
+  type Rgb,
   settle,
   startServer,
   switchTheme,
@@ -37,6 +39,25 @@ import {
 const RUNS = join(__dirname, '..', '..', 'examples', 'runs');
 const GRID = '.filter-grid';
 const PLOT = '.hyperplane-canvas';
+const LOSS = '.metrics-loss canvas';
+const ACCURACY = '.metrics-accuracy canvas';
+
+/** How many pixels of a canvas are (nearly) this colour. */
+function colorPixels(page: Page, selector: string, color: Rgb): Promise<number> {
+  return page.$eval(
+    selector,
+    (canvas, [r, g, b]) => {
+      const c = canvas as HTMLCanvasElement;
+      const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.max(Math.abs(data[i] - r), Math.abs(data[i + 1] - g), Math.abs(data[i + 2] - b)) <= 24) count++;
+      }
+      return count;
+    },
+    color,
+  );
+}
 
 /** A copy of an example run, to write into. */
 function copyRun(run: string): string {
@@ -199,6 +220,59 @@ describe('evolution webview in Chromium', () => {
     await page.waitForSelector('.matrix-canvas');
     await settle(page);
     assert.equal(await page.$eval('#evolution-tensor', (s) => (s as HTMLSelectElement).value), '0.weight');
+  });
+
+  it('LeNet training: loss and accuracy against step beside the checkpoints, following the run', async () => {
+    const folder = copyRun('lenet');
+    folders.push(folder);
+    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
+    views.push(view);
+    hosts.push(host);
+    const { page } = view;
+    await waitForFrames(page, 10);
+    assert.equal(await page.$eval('.metrics-charts', (e) => (e as HTMLElement).hidden), true, 'no metrics: no charts');
+
+    // What lenetCommand forwards from the trainer's snapshots: none at step 0, test accuracy at epoch ends.
+    const point = (step: number, epochEnd = false): TrainingPoint => ({
+      step,
+      loss: 2.3 * Math.exp(-step / 150) + 0.05,
+      trainAccuracy: 0.98 - 0.88 * Math.exp(-step / 120),
+      ...(epochEnd ? { testAccuracy: 0.985 - 0.88 * Math.exp(-step / 110) } : {}),
+    });
+    host.metricsAdded([5, 10, 20, 40, 80, 160, 320, 560].map((step) => point(step, step === 320)));
+    await page.waitForFunction(() => !(document.querySelector('.metrics-charts') as HTMLElement).hidden);
+    await settle(page);
+    const train = rgb(THEMES.dark.vars['--vscode-charts-blue']);
+    const test = rgb(THEMES.dark.vars['--vscode-charts-orange']);
+    assert.ok((await colorPixels(page, LOSS, train)) > 100, 'the loss curve is drawn');
+    assert.ok((await colorPixels(page, ACCURACY, train)) > 100, 'the train accuracy curve is drawn');
+    assert.ok((await colorPixels(page, ACCURACY, test)) > 5, 'the test accuracy point is drawn');
+    const loss = await canvasDigest(page, LOSS);
+    const accuracy = await canvasDigest(page, ACCURACY);
+
+    // A point the run measures joins live: both charts are drawn again with it.
+    host.metricsAdded([point(800, true)]);
+    await page.waitForFunction(
+      (before) => document.querySelector<HTMLCanvasElement>('.metrics-loss canvas')?.toDataURL() !== before,
+      loss,
+    );
+    await settle(page);
+    assert.notEqual(await canvasDigest(page, ACCURACY), accuracy, 'the accuracy chart took the new point');
+    const testPixels = await colorPixels(page, ACCURACY, test);
+    assert.ok(testPixels > 20, `the test accuracy line between the two epochs is drawn (${testPixels} pixels)`);
+
+    // The frame marker moves with the scrubber.
+    const atEnd = await canvasDigest(page, LOSS);
+    await scrubTo(page, 5);
+    assert.notEqual(await canvasDigest(page, LOSS), atEnd, 'the frame marker moved');
+    await page.screenshot({ path: join(RESULTS, 'evolution-lenet-metrics.png') });
+
+    // A reloaded view gets the metrics again with the series.
+    await page.reload();
+    await waitForFrames(page, 10);
+    await page.waitForFunction(() => !(document.querySelector('.metrics-charts') as HTMLElement).hidden);
+    await settle(page);
+    assert.ok((await colorPixels(page, LOSS, train)) > 100, 'the loss curve is drawn after a reload');
   });
 
   it('plays through the series, drawing each checkpoint (timings are the benchmark’s)', async () => {

@@ -13,6 +13,7 @@ import { observeTheme, readTheme } from '../theme';
 import { acquireApi } from '../vscodeApi';
 import { DistanceChart } from './distanceChart';
 import { HyperplanePane } from './hyperplanePane';
+import { MetricsChart } from './metricsChart';
 import { SeriesHeader } from './seriesHeader';
 import { SeriesHistogram } from './seriesHistogram';
 import {
@@ -83,13 +84,13 @@ const scrubber = new Scrubber(showFrame, describeFrame);
 const hyperplanes = new HyperplanePane(update);
 const tensor = new TensorPane((name) => update({ tensor: name }), update);
 const histogram = new SeriesHistogram();
-const distance = new DistanceChart(
-  (index) => {
-    scrubber.pause();
-    showFrame(index);
-  },
-  (mode) => update({ distance: mode }),
-);
+/** A click on a chart: the scrubber goes to that checkpoint. */
+const scrubFromChart = (index: number): void => {
+  scrubber.pause();
+  showFrame(index);
+};
+const distance = new DistanceChart(scrubFromChart, (mode) => update({ distance: mode }));
+const metrics = new MetricsChart(scrubFromChart);
 const tabs = new Tabs(
   [
     { name: 'hyperplanes', label: 'Hyperplanes' },
@@ -103,7 +104,7 @@ const body = h(
   'div',
   { class: 'evolution-body' },
   h('section', { class: 'main-pane' }, tabs.element, hyperplanes.element, tensor.element),
-  h('aside', { class: 'side-pane' }, histogram.element, distance.element),
+  h('aside', { class: 'side-pane' }, metrics.element, histogram.element, distance.element),
 );
 const app = document.getElementById('app') ?? document.body;
 app.className = 'evolution';
@@ -163,6 +164,7 @@ function draw(): void {
   const shownHistograms = histograms?.tensor === chosen?.name ? histograms : undefined;
   histogram.show(shownHistograms, checkpoint.name, checkpoints[0].name, theme);
   distance.show({ series, frame: index, mode: state.distance, theme });
+  metrics.show({ series, frame: index, theme });
   if (drawn && timing) {
     performance.measure(FRAME_MEASURE, { start: timing.start });
     timing = undefined;
@@ -230,6 +232,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'checkpointsRemoved':
     case 'seriesStatus':
+    case 'seriesMetrics':
       series = applySeriesMessage(series, message);
       break;
     case 'seriesTensor':

@@ -3,6 +3,7 @@
 // frames to fetch ahead. Pure functions, tested in Node.
 import { insertionIndex } from '../../src/core/checkpointSeries';
 import { ACTIVATIONS } from '../../src/core/trainConfig';
+import { mergeTrainingPoints } from '../../src/core/trainingCurve';
 import type { EvolutionHostMessage, PersistedEvolutionState, SeriesState, SeriesTensor } from '../../src/protocol';
 import { messageGuard } from '../state';
 import { restoreWeightsState, ZOOMS } from '../weights/state';
@@ -20,6 +21,7 @@ export const isEvolutionHostMessage = messageGuard<EvolutionHostMessage>([
   'checkpointsAdded',
   'checkpointsRemoved',
   'seriesStatus',
+  'seriesMetrics',
   'seriesTensor',
   'seriesTensorError',
   'seriesHistograms',
@@ -52,7 +54,7 @@ export function restoreEvolutionState(saved: Partial<PersistedEvolutionState> | 
 
 type SeriesMessage = Extract<
   EvolutionHostMessage,
-  { type: 'series' | 'checkpointsAdded' | 'checkpointsRemoved' | 'seriesStatus' }
+  { type: 'series' | 'checkpointsAdded' | 'checkpointsRemoved' | 'seriesStatus' | 'seriesMetrics' }
 >;
 
 /** The series after a message about it; messages of another series change nothing. */
@@ -75,6 +77,8 @@ export function applySeriesMessage(series: SeriesState | undefined, message: Ser
     }
     case 'seriesStatus':
       return { ...series, status: message.status };
+    case 'seriesMetrics':
+      return { ...series, metrics: mergeTrainingPoints(series.metrics ?? [], message.points) };
   }
 }
 
