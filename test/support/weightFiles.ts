@@ -187,6 +187,27 @@ export function assertNoPollution(): void {
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 }
 
+/**
+ * Opens a file holding tensors named `__proto__` = [1, 2] and `constructor` = [3] and
+ * checks they are ordinary names: listed, readable, nothing polluted. `more` checks the
+ * open file further.
+ */
+export async function assertOrdinaryProtoNames(
+  path: string,
+  more: (file: WeightFile) => Promise<void> = async () => {},
+): Promise<void> {
+  const file = await openWeightFile(path);
+  assert.deepEqual(
+    file.tensors.map((x) => x.name),
+    ['__proto__', 'constructor'],
+  );
+  assert.deepEqual([...(await file.read('__proto__'))], [1, 2]);
+  assert.deepEqual([...(await file.read('constructor'))], [3]);
+  await more(file);
+  await file.close();
+  assertNoPollution();
+}
+
 /** A safetensors file from a header (an object, or JSON text) and its data section. */
 export function safetensorsBytes(header: object | string, data: Uint8Array = new Uint8Array()): Uint8Array {
   const json = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));

@@ -8,7 +8,7 @@ import { openZip } from '../../src/core/formats/zip';
 import {
   FIXTURES,
   assertBadFile,
-  assertNoPollution,
+  assertOrdinaryProtoNames,
   badFixtures,
   copyFixture,
   countingSource,
@@ -92,15 +92,7 @@ describe('NumPy .npy and .npz', () => {
       '__proto__.npy': npyBytes(f4('(2,)'), float32Bytes([1, 2])),
       'constructor.npy': npyBytes(f4('()'), float32Bytes([3])),
     });
-    const file = await openWeightFile(writeFile(tempFolder(t), 'p.npz', npz));
-    assert.deepEqual(
-      file.tensors.map((x) => x.name),
-      ['__proto__', 'constructor'],
-    );
-    assert.deepEqual([...(await file.read('__proto__'))], [1, 2]);
-    assert.deepEqual([...(await file.read('constructor'))], [3]);
-    await file.close();
-    assertNoPollution();
+    await assertOrdinaryProtoNames(writeFile(tempFolder(t), 'p.npz', npz));
   });
 
   it('leaves out .npz entries it cannot show and names them', async (t) => {
