@@ -97,6 +97,16 @@ describe('evolution webview in Chromium', () => {
     browser = await launchChromium();
   });
 
+  /** Opens a copy of an example run in the view; the copy, view and host are cleaned up after. */
+  async function openRun(run: string): Promise<{ folder: string; view: View; host: EvolutionHost }> {
+    const folder = copyRun(run);
+    folders.push(folder);
+    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
+    views.push(view);
+    hosts.push(host);
+    return { folder, view, host };
+  }
+
   after(async () => {
     for (const view of views) assert.deepEqual(await view.problems(), [], 'console errors or CSP violations');
     hosts.forEach((h) => h.dispose());
@@ -106,11 +116,7 @@ describe('evolution webview in Chromium', () => {
   });
 
   it('LeNet: the filter grid changes as the scrubber moves, from the real checkpoints', async () => {
-    const folder = copyRun('lenet');
-    folders.push(folder);
-    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
-    views.push(view);
-    hosts.push(host);
+    const { folder, view } = await openRun('lenet');
     const { page } = view;
     await page.waitForSelector(GRID);
     await waitForFrames(page, 10);
@@ -174,11 +180,7 @@ describe('evolution webview in Chromium', () => {
   });
 
   it('a checkpoint the run saves joins the timeline; a half-written one waits until complete', async () => {
-    const folder = copyRun('lenet');
-    folders.push(folder);
-    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
-    views.push(view);
-    hosts.push(host);
+    const { folder, view, host } = await openRun('lenet');
     const { page } = view;
     await waitForFrames(page, 10);
     const bytes = readFileSync(join(folder, 'step_000560.pt'));
@@ -197,11 +199,7 @@ describe('evolution webview in Chromium', () => {
   });
 
   it('the lecture MLP: hyperplanes over the points at each checkpoint, distances, and a reload keeps the frame', async () => {
-    const folder = copyRun('disc_mlp');
-    folders.push(folder);
-    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
-    views.push(view);
-    hosts.push(host);
+    const { view } = await openRun('disc_mlp');
     const { page } = view;
     await waitForFrames(page, 16);
     await page.waitForFunction(() => document.querySelectorAll('.units .unit').length === 20);
@@ -223,11 +221,7 @@ describe('evolution webview in Chromium', () => {
   });
 
   it('LeNet training: loss and accuracy against step beside the checkpoints, following the run', async () => {
-    const folder = copyRun('lenet');
-    folders.push(folder);
-    const { view, host } = await openSeries(browser, origin, folder, { policy: FAST });
-    views.push(view);
-    hosts.push(host);
+    const { view, host } = await openRun('lenet');
     const { page } = view;
     await waitForFrames(page, 10);
     assert.equal(await page.$eval('.metrics-charts', (e) => (e as HTMLElement).hidden), true, 'no metrics: no charts');
