@@ -16,7 +16,7 @@ export async function benchLenet(): Promise<BenchRow[]> {
   const data = splitMnist(readMnist(join(DIST, MNIST_FILE)));
   const config = resolveLenetConfig({});
   // Epoch times exclude the test-set evaluation; no snapshots are taken.
-  const run = await trainLenet(data, config, { snapshotEverySteps: 0 });
+  const run = await trainLenet(data, config, { snapshotEverySteps: 0, workerScript: join(DIST, 'lenetWorker.js') });
   const seconds = median(run.epochs.map((e) => e.seconds));
   const setting = `${data.train.count} digits, ${config.optimizer} lr ${config.learningRate}, batch ${config.batchSize}`;
   const rows: BenchRow[] = [

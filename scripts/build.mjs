@@ -1,4 +1,4 @@
-// Bundles the three programs (extension host, webview, CLI) with esbuild and copies
+// Bundles the programs (extension host and its LeNet worker, webviews, CLI) with esbuild and copies
 // the tfjs WASM binaries and the packed MNIST digits next to them. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
@@ -19,6 +19,14 @@ const builds = [
   {
     entryPoints: ['src/extension/extension.ts'],
     outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    ...nodeResolve,
+  },
+  // LeNet's gradient threads, started by the extension and the CLI from beside their bundle.
+  {
+    entryPoints: ['src/core/lenetWorker.ts'],
+    outfile: 'dist/lenetWorker.js',
     platform: 'node',
     format: 'cjs',
     ...nodeResolve,

@@ -122,5 +122,5 @@ function summary(run: LenetRun, seconds: number): string {
     ? `epoch ${last.epoch}: loss ${last.loss.toFixed(4)}, train accuracy ${percent(last.trainAccuracy)}, `
     : '';
   const digits = `${run.trainSize} training digits, ${TEST_SIZE} test digits`;
-  return `${trained}test accuracy ${percent(run.testAccuracy)} (${digits}, backend ${run.backend}, ${seconds.toFixed(1)} s)`;
+  return `${trained}test accuracy ${percent(run.testAccuracy)} (${digits}, backend ${run.backend} on ${run.threads} thread(s), ${seconds.toFixed(1)} s)`;
 }

@@ -52,54 +52,54 @@ export function routeToMaxima(tf: Tf, maxima: Int32Array, dPooled: Tensor4D, con
 /**
  * dW[kh, kw, i, c] = Σ over pooled values (b, y, x, c) of their gradient times the input
  * under their window's first maximum: 1/pool² of the dense product's terms (the others
- * route no gradient), found and summed in one pass of scalar JavaScript, which beats
- * XNNPACK's dense product from 3 × 3 pools.
+ * route no gradient), summed in scalar JavaScript, which beats XNNPACK's dense product from
+ * 3 × 3 pools. Only windows with a gradient (about half, after the ReLU) are searched, and
+ * for the pooled value itself, which does without a comparison that mispredicts.
  */
 export function sparseFilterGradient(
   tf: Tf,
   x: Tensor4D,
   conv: Tensor4D,
+  pooled: Tensor4D,
   dPooled: Tensor4D,
-  pool: number,
   shape: Shape4,
 ): Tensor4D {
-  const [batch, height, width, inChannels] = x.shape;
+  const [, height, width, inChannels] = x.shape;
   const [, convHeight, convWidth, outChannels] = conv.shape;
-  const [, outHeight, outWidth] = dPooled.shape;
+  const [batch, outHeight, outWidth] = pooled.shape;
+  const pool = convHeight / outHeight;
   const [k] = shape;
   const input = x.dataSync();
-  const values = conv.dataSync();
+  const maxima = pooled.dataSync();
   const d = dPooled.dataSync();
+  const values = heapView(tf, conv); // no tfjs call below this
+  // Window cell → its offset in conv and in x.
+  const cells = pool * pool;
+  const convOffsets = new Int32Array(cells);
+  const inputOffsets = new Int32Array(cells);
+  for (let cell = 0; cell < cells; cell++) {
+    const [i, j] = [Math.floor(cell / pool), cell % pool];
+    convOffsets[cell] = (i * convWidth + j) * outChannels;
+    inputOffsets[cell] = (i * width + j) * inChannels;
+  }
   // [o][kh][kw][i]: one filter's taps are contiguous, as is a patch row of the input.
   // Float64: tens of thousands of terms add up without float32's rounding.
   const taps = k * k * inChannels;
   const sums = new Float64Array(outChannels * taps);
-  const best = new Float32Array(outChannels);
-  const patch = new Int32Array(outChannels); // where each channel's maximum's patch starts in x
+  const inputRow = width * inChannels;
   let e = 0;
   for (let b = 0; b < batch; b++) {
     for (let y = 0; y < outHeight; y++) {
-      for (let xx = 0; xx < outWidth; xx++, e += outChannels) {
-        best.fill(-Infinity);
-        for (let i = 0; i < pool; i++) {
-          for (let j = 0; j < pool; j++) {
-            const cy = y * pool + i;
-            const cx = xx * pool + j;
-            const base = ((b * convHeight + cy) * convWidth + cx) * outChannels;
-            const origin = ((b * height + cy) * width + cx) * inChannels;
-            for (let o = 0; o < outChannels; o++) {
-              if (values[base + o] > best[o]) {
-                best[o] = values[base + o];
-                patch[o] = origin;
-              }
-            }
-          }
-        }
-        for (let o = 0; o < outChannels; o++) {
-          const g = d[e + o];
+      for (let xx = 0; xx < outWidth; xx++) {
+        const corner = ((b * convHeight + y * pool) * convWidth + xx * pool) * outChannels;
+        const origin = ((b * height + y * pool) * width + xx * pool) * inChannels;
+        for (let o = 0; o < outChannels; o++, e++) {
+          const g = d[e];
           if (g === 0) continue;
+          let cell = 0;
+          while (cell < cells - 1 && values[corner + o + convOffsets[cell]] !== maxima[e]) cell++;
           let t = o * taps;
-          for (let kh = 0, row = patch[o]; kh < k; kh++, row += width * inChannels) {
+          for (let kh = 0, row = origin + inputOffsets[cell]; kh < k; kh++, row += inputRow) {
             for (let q = row, end = row + k * inChannels; q < end; q++, t++) sums[t] += g * input[q];
           }
         }
@@ -111,6 +111,16 @@ export function sparseFilterGradient(
     for (let tap = 0; tap < taps; tap++) dw[tap * outChannels + o] = sums[o * taps + tap];
   }
   return tf.tensor4d(dw, shape);
+}
+
+/**
+ * A tensor's values without copying them out of WASM's heap where the backend allows (the
+ * convolution's output is megabytes a step), else dataSync's copy. Valid until the next
+ * tfjs call, which may grow the heap.
+ */
+function heapView(tf: Tf, tensor: Tensor4D): ArrayLike<number> {
+  const backend = tf.backend() as Partial<{ typedArrayFromHeap: (t: Tensor4D) => ArrayLike<number> }>;
+  return backend.typedArrayFromHeap?.(tensor) ?? tensor.dataSync();
 }
 
 /**

@@ -29,6 +29,18 @@ export const LENET_SHAPES = {
 export type LenetParameterName = keyof typeof LENET_SHAPES;
 export const LENET_PARAMETER_NAMES = Object.keys(LENET_SHAPES) as LenetParameterName[];
 
+/** The same parameters in tfjs's layouts (HWIO filters, [in, out] matrices; see toTfjs). */
+export const LENET_TFJS_SHAPES: Record<LenetParameterName, number[]> = {
+  'conv1.weight': [5, 5, 1, 32],
+  'conv1.bias': [32],
+  'conv2.weight': [5, 5, 32, 64],
+  'conv2.bias': [64],
+  'fc1.weight': [256, 200],
+  'fc1.bias': [200],
+  'fc2.weight': [200, 10],
+  'fc2.bias': [10],
+};
+
 /** Weights in PyTorch's layouts, by state_dict name. */
 export type LenetStateDict = Record<LenetParameterName, TensorValues>;
 
@@ -41,6 +53,30 @@ const OIHW_TO_HWIO = [2, 3, 1, 0];
 const HWIO_TO_OIHW = [3, 2, 0, 1];
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Values in all the parameters: the length of a flat array holding them (see lenetViews). */
+export const LENET_SIZE = LENET_PARAMETER_NAMES.reduce((total, name) => total + size(LENET_SHAPES[name]), 0);
+
+/**
+ * Each parameter's values, in tfjs's layout, as a view into one flat array of LENET_SIZE
+ * values in state_dict order: weights and gradients travel between threads that way.
+ */
+export function lenetViews(flat: Float32Array): Record<LenetParameterName, Float32Array> {
+  let offset = 0;
+  const entries = LENET_PARAMETER_NAMES.map((name) => {
+    const length = size(LENET_SHAPES[name]);
+    offset += length;
+    return [name, flat.subarray(offset - length, offset)];
+  });
+  return Object.fromEntries(entries) as Record<LenetParameterName, Float32Array>;
+}
+
+/** Tensors (copies) of the parameters in a flat array, for tfjs. */
+export function lenetTensors(tf: Tf, flat: Float32Array): LenetTensors {
+  const views = lenetViews(flat);
+  const entries = LENET_PARAMETER_NAMES.map((name) => [name, tf.tensor(views[name], LENET_TFJS_SHAPES[name])]);
+  return Object.fromEntries(entries) as LenetTensors;
+}
 
 /** PyTorch's default initialisation (uniform in ±1/√fan_in), drawn in state_dict order. */
 export function lenetInit(rng: Random): LenetStateDict {

@@ -34,18 +34,19 @@ export function convMaxPoolRelu(
 ): Tensor4D {
   return withGradient(tf, inputGradient ? [x, filter, bias] : [filter, bias], (save) => {
     const conv = tf.conv2d(x, filter, 1, 'valid');
-    const out = tf.relu(tf.add(tf.maxPool(conv, pool, pool, 'valid'), bias)) as Tensor4D;
-    save([x, filter, conv, out]);
+    const pooled = tf.maxPool(conv, pool, pool, 'valid');
+    const out = tf.relu(tf.add(pooled, bias)) as Tensor4D;
+    save([x, filter, conv, pooled, out]);
     return {
       value: out,
-      gradFunc: (dy, [input, w, conv, out]) => {
+      gradFunc: (dy, [input, w, conv, pooled, out]) => {
         const dPooled = tf.mul(dy, tf.step(out)) as Tensor4D;
         let routed: Tensor2D | undefined;
         const dConv = () =>
           (routed ??= routeToMaxima(tf, firstMaxima(conv as Tensor4D, pool), dPooled, conv.shape as Shape4));
         const dFilter =
           pool * pool >= SPARSE_FROM
-            ? sparseFilterGradient(tf, input as Tensor4D, conv as Tensor4D, dPooled, pool, filter.shape)
+            ? sparseFilterGradient(tf, input as Tensor4D, conv as Tensor4D, pooled as Tensor4D, dPooled, filter.shape)
             : denseFilterGradient(tf, input as Tensor4D, dConv(), filter.shape);
         const dBias = tf.sum(dPooled, [0, 1, 2]);
         return inputGradient
@@ -74,18 +75,22 @@ export function dense(tf: Tf, x: Tensor, w: Tensor2D, b: Tensor1D, relu: boolean
   });
 }
 
-/** Mean cross-entropy of softmax(logits) against `labels` (class indices, int32). */
-export function crossEntropy(tf: Tf, logits: Tensor2D, labels: Tensor1D): Scalar {
-  const [count, classes] = logits.shape;
+/**
+ * Cross-entropy of softmax(logits) against `labels` (class indices, int32), summed and
+ * divided by `total`: the mean by default, a share of a larger batch's mean when the batch
+ * is split between threads.
+ */
+export function crossEntropy(tf: Tf, logits: Tensor2D, labels: Tensor1D, total = logits.shape[0]): Scalar {
+  const classes = logits.shape[1];
   return withGradient(tf, [logits], (save) => {
     const oneHot = tf.oneHot(labels, classes);
     const logProbabilities = tf.logSoftmax(logits);
     save([logProbabilities, oneHot]);
     return {
-      value: tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbabilities), 1))) as Scalar,
-      // d/dlogits = (softmax − one-hot) / N
+      value: tf.div(tf.neg(tf.sum(tf.mul(oneHot, logProbabilities))), total) as Scalar,
+      // d/dlogits = (softmax − one-hot) / total
       gradFunc: (dy, [logProbabilities, oneHot]) => [
-        tf.mul(tf.sub(tf.exp(logProbabilities), oneHot), tf.div(dy, count)),
+        tf.mul(tf.sub(tf.exp(logProbabilities), oneHot), tf.div(dy, total)),
       ],
     };
   });

@@ -1,26 +1,28 @@
-// Trains the course's LeNet on MNIST digits with TensorFlow.js (autograd, Adam or SGD,
-// shuffled mini-batches, cross-entropy), streaming snapshots of the convolution filters
-// as they change. It returns to the event loop after every step (30–40 ms with WASM) and
-// every EVALUATION_BATCH test digits, so a host stays responsive and an AbortSignal is
-// honoured at the next step.
-import type { Optimizer, Tensor, Tensor4D, Variable } from '@tensorflow/tfjs-core';
-import { yieldToEventLoop } from './eventLoop';
+// Trains the course's LeNet on MNIST digits (Adam or SGD, shuffled mini-batches,
+// cross-entropy), streaming snapshots of the convolution filters as they change. The
+// gradients are computed on worker threads (LenetWorkerPool, one per core), the update
+// here (flatOptimizer); the calling thread only waits between steps, so a host stays
+// responsive and an AbortSignal is honoured at the next step.
+import { join } from 'node:path';
+import { flatOptimizer } from './flatOptimizer';
 import { encodeSafetensors } from './formats/safetensorsWriter';
 import {
-  LENET_PARAMETER_NAMES,
+  LENET_SIZE,
   type LenetStateDict,
   type LenetTensors,
   fromTfjs,
   kernelOIHW,
   lenetInit,
-  lenetLogits,
+  lenetTensors,
+  lenetViews,
   toTfjs,
 } from './lenet';
 import type { LenetConfig } from './lenetConfig';
-import { crossEntropy } from './lenetLayers';
-import { CLASSES, type Digits, IMAGE_PIXELS, IMAGE_SIDE, type MnistSplit } from './mnist';
+import { logitsOf } from './lenetStep';
+import { LenetWorkerPool, defaultLenetThreads } from './lenetWorkerPool';
+import type { Digits, MnistSplit } from './mnist';
 import { seededRandom } from './random';
-import { type Tf, activeBackend, tfjs } from './tfBackend';
+import { type Tf, activeBackend, activeBackendOptions, tfjs } from './tfBackend';
 
 /** The network during training, as an evolution view shows it. */
 export interface LenetSnapshot {
@@ -62,6 +64,10 @@ export interface LenetTrainOptions {
   onSnapshot?: (snapshot: LenetSnapshot) => void;
   /** 0: only step 0 and epoch ends. Default DEFAULT_SNAPSHOT_EVERY_STEPS. */
   snapshotEverySteps?: number;
+  /** Worker threads computing the gradients; default defaultLenetThreads. */
+  threads?: number;
+  /** The worker's script: lenetWorker.js beside the bundle by default. */
+  workerScript?: string;
 }
 
 export interface LenetEpoch {
@@ -75,6 +81,8 @@ export interface LenetEpoch {
 
 export interface LenetRun {
   backend: string;
+  /** Worker threads that computed the gradients. */
+  threads: number;
   config: LenetConfig;
   trainSize: number;
   testSize: number;
@@ -91,28 +99,22 @@ export interface LenetRun {
 
 /** About 5 snapshots per epoch of 8,000 digits in batches of 64. */
 export const DEFAULT_SNAPSHOT_EVERY_STEPS = 25;
-/**
- * Digits per forward pass when evaluating, with a return to the event loop after each:
- * bounds memory (conv1's output is 74 KB a digit) and the time the host waits.
- */
-const EVALUATION_BATCH = 250;
-
 export async function trainLenet(
   data: MnistSplit,
   config: LenetConfig,
   options: LenetTrainOptions = {},
 ): Promise<LenetRun> {
   const tf = tfjs();
+  const backend = activeBackendOptions();
+  if (!backend) throw new Error('no TensorFlow.js backend was started (initBackend)');
   const rng = seededRandom(config.seed);
-  const initial = toTfjs(tf, lenetInit(rng));
-  const params = Object.fromEntries(
-    LENET_PARAMETER_NAMES.map((name) => [name, tf.variable(initial[name], true)]),
-  ) as Record<keyof LenetTensors, Variable>;
-  tf.dispose(Object.values(initial));
-  const optimizer: Optimizer =
-    config.optimizer === 'adam'
-      ? tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8) // PyTorch's epsilon
-      : tf.train.sgd(config.learningRate);
+  const threads = Math.min(options.threads ?? defaultLenetThreads(backend.name), config.batchSize);
+  const script = options.workerScript ?? join(__dirname, 'lenetWorker.js');
+  const pool = await LenetWorkerPool.start(script, threads, data, backend);
+  const { weights } = pool;
+  setWeights(tf, weights, lenetInit(rng));
+  const optimizer = flatOptimizer(config.optimizer, config.learningRate, LENET_SIZE);
+  const gradient = new Float32Array(LENET_SIZE);
   const batches = Math.ceil(data.train.count / config.batchSize);
   const every = options.snapshotEverySteps ?? DEFAULT_SNAPSHOT_EVERY_STEPS;
   const epochs: LenetEpoch[] = [];
@@ -121,11 +123,15 @@ export async function trainLenet(
   // The mini-batches since the last snapshot.
   let recent = { loss: 0, correct: 0, seen: 0, steps: 0 };
   const snapshot = (epoch: number, testAccuracy?: number) => {
+    const [conv1, conv2] = withTensors(tf, weights, (p) => [
+      kernelOIHW(tf, p['conv1.weight']),
+      kernelOIHW(tf, p['conv2.weight']),
+    ]);
     options.onSnapshot?.({
       epoch,
       step: steps,
-      conv1: kernelOIHW(tf, params['conv1.weight']),
-      conv2: kernelOIHW(tf, params['conv2.weight']),
+      conv1,
+      conv2,
       ...(recent.steps > 0 && { loss: recent.loss / recent.steps, trainAccuracy: recent.correct / recent.seen }),
       ...(testAccuracy !== undefined && { testAccuracy }),
     });
@@ -143,7 +149,8 @@ export async function trainLenet(
         }
         const started = performance.now();
         const indices = order.subarray((batch - 1) * config.batchSize, batch * config.batchSize);
-        const { loss, correct } = trainStep(tf, params, optimizer, data.train, indices);
+        const { loss, correct } = await pool.gradient(indices, gradient);
+        optimizer.step(weights, gradient);
         totals.seconds += (performance.now() - started) / 1000;
         steps++;
         totals.loss += loss * indices.length;
@@ -157,7 +164,7 @@ export async function trainLenet(
         const progress = { epoch, epochs: config.epochs, batch, batches, step: steps, steps: config.epochs * batches };
         options.onProgress?.({ ...progress, loss });
         if (batch === batches) {
-          const testAccuracy = await accuracy(tf, params, data.test);
+          const testAccuracy = await pool.accuracy('test');
           const { count } = data.train;
           epochs.push({
             epoch,
@@ -170,88 +177,43 @@ export async function trainLenet(
         } else if (every > 0 && steps % every === 0) {
           snapshot(epoch);
         }
-        await yieldToEventLoop();
       }
     }
     // Stopped mid-epoch: measured again, on the weights actually returned.
     const complete = !aborted && epochs.length > 0;
     return {
       backend: activeBackend() ?? tf.getBackend(),
+      threads,
       config,
       trainSize: data.train.count,
       testSize: data.test.count,
       steps,
       aborted,
       epochs,
-      testAccuracy: complete ? epochs[epochs.length - 1].testAccuracy : await accuracy(tf, params, data.test),
-      state: fromTfjs(tf, params),
+      testAccuracy: complete ? epochs[epochs.length - 1].testAccuracy : await pool.accuracy('test'),
+      state: withTensors(tf, weights, (p) => fromTfjs(tf, p)),
     };
   } finally {
+    await pool.close();
+  }
+}
+
+/** Writes a state dict into a flat array of weights, in tfjs's layouts. */
+function setWeights(tf: Tf, weights: Float32Array, state: LenetStateDict): void {
+  const tensors = toTfjs(tf, state);
+  const views = lenetViews(weights);
+  for (const [name, tensor] of Object.entries(tensors)) views[name as keyof LenetTensors].set(tensor.dataSync());
+  tf.dispose(Object.values(tensors));
+}
+
+/** f applied to tensors of the flat weights, which are disposed after. */
+function withTensors<T>(tf: Tf, weights: Float32Array, f: (params: LenetTensors) => T): T {
+  const params = lenetTensors(tf, weights);
+  try {
+    return f(params);
+  } finally {
     tf.dispose(Object.values(params));
-    optimizer.dispose();
   }
-}
-
-/** One optimizer step on the mean cross-entropy of the digits at `indices`. */
-function trainStep(
-  tf: Tf,
-  params: Record<keyof LenetTensors, Variable>,
-  optimizer: Optimizer,
-  digits: Digits,
-  indices: Uint32Array,
-): { loss: number; correct: number } {
-  const { images, labels } = batchOf(digits, indices);
-  let correct: Tensor | undefined;
-  const loss = tf.tidy(() => {
-    const x = tf.tensor4d(images, [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
-    const y = tf.tensor1d(labels, 'int32');
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = lenetLogits(tf, params, x);
-      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
-      return crossEntropy(tf, logits, y);
-    }, Object.values(params)); // only ours: another run's variables may exist
-    optimizer.applyGradients(grads);
-    return value;
-  });
-  const result = { loss: loss.dataSync()[0], correct: correct!.dataSync()[0] };
-  tf.dispose([loss, correct!]);
-  return result;
-}
-
-function batchOf(digits: Digits, indices: Uint32Array): { images: Float32Array; labels: Int32Array } {
-  const images = new Float32Array(indices.length * IMAGE_PIXELS);
-  const labels = new Int32Array(indices.length);
-  indices.forEach((index, i) => {
-    images.set(digits.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS);
-    labels[i] = digits.labels[index];
-  });
-  return { images, labels };
-}
-
-/** Class scores [count × 10] of digits, in slices of EVALUATION_BATCH. */
-async function logitsOf(tf: Tf, params: LenetTensors, digits: Digits): Promise<Float32Array> {
-  const logits = new Float32Array(digits.count * CLASSES);
-  for (let start = 0; start < digits.count; start += EVALUATION_BATCH) {
-    const count = Math.min(EVALUATION_BATCH, digits.count - start);
-    const slice = tf.tidy(() => {
-      const images = digits.images.subarray(start * IMAGE_PIXELS, (start + count) * IMAGE_PIXELS);
-      return lenetLogits(tf, params, tf.tensor4d(images, [count, IMAGE_SIDE, IMAGE_SIDE, 1]) as Tensor4D);
-    });
-    logits.set(slice.dataSync(), start * CLASSES);
-    slice.dispose();
-    await yieldToEventLoop();
-  }
-  return logits;
-}
-
-async function accuracy(tf: Tf, params: LenetTensors, digits: Digits): Promise<number> {
-  const logits = await logitsOf(tf, params, digits);
-  let correct = 0;
-  for (let i = 0; i < digits.count; i++) {
-    const scores = logits.subarray(i * CLASSES, (i + 1) * CLASSES);
-    if (scores.indexOf(Math.max(...scores)) === digits.labels[i]) correct++;
-  }
-  return correct / digits.count;
 }
 
 /** The run's weights as a safetensors file, with what produced them in its metadata. */
@@ -267,11 +229,11 @@ export function lenetSafetensors(run: LenetRun): Uint8Array {
 }
 
 /** Class scores [count × 10] of a trained state dict on digits (e.g. to compare with PyTorch). */
-export async function lenetPredict(state: LenetStateDict, digits: Digits): Promise<Float32Array> {
+export function lenetPredict(state: LenetStateDict, digits: Digits): Float32Array {
   const tf = tfjs();
   const params = toTfjs(tf, state);
   try {
-    return await logitsOf(tf, params, digits);
+    return logitsOf(tf, params, digits);
   } finally {
     tf.dispose(Object.values(params));
   }

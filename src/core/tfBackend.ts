@@ -18,7 +18,7 @@ export interface BackendOptions {
   log?: (message: string) => void;
 }
 
-let active: { name: BackendName; tf: Tf } | undefined;
+let active: { name: BackendName; tf: Tf; wasmDir?: string } | undefined;
 let starting: Promise<BackendName> | undefined;
 
 /** The tfjs namespace of the backend chosen by initBackend (the bundled core before that). */
@@ -28,6 +28,13 @@ export function tfjs(): Tf {
 
 export function activeBackend(): BackendName | undefined {
   return active?.name;
+}
+
+/** What starts the same backend in another thread (undefined before initBackend). */
+export function activeBackendOptions(): (BackendOptions & { name: BackendName }) | undefined {
+  if (!active) return undefined;
+  const { name, wasmDir } = active;
+  return { name, wasmDir, exclude: BACKEND_NAMES.filter((other) => other !== name) };
 }
 
 /** Starts the first backend that works; later calls return the same one. */
@@ -51,7 +58,7 @@ async function startBackend({ wasmDir, exclude = [], log = () => {} }: BackendOp
     try {
       const tf = await load();
       tf.enableProdMode();
-      active = { name, tf };
+      active = { name, tf, wasmDir };
       log(`TensorFlow.js backend: ${name}`);
       return name;
     } catch (error) {

@@ -112,6 +112,7 @@ async function trainAndSave(deps: LenetCommandDeps): Promise<void> {
     },
   );
 
+  log.info(`LeNet gradients computed by ${run.threads} worker thread(s), backend ${run.backend}`);
   for (const e of run.epochs) {
     log.info(
       `LeNet epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train accuracy ${percent(e.trainAccuracy)}, ` +

@@ -37,7 +37,7 @@ describe('train-lenet', () => {
     assert.equal(status, 0, stderr);
     assert.match(
       stdout,
-      /^epoch 2: loss \d\.\d{4}, train accuracy [\d.]+ %, test accuracy [\d.]+ % \(192 training digits, 2000 test digits, backend (tensorflow|wasm|cpu), [\d.]+ s\)\n$/,
+      /^epoch 2: loss \d\.\d{4}, train accuracy [\d.]+ %, test accuracy [\d.]+ % \(192 training digits, 2000 test digits, backend (tensorflow|wasm|cpu) on \d+ thread\(s\), [\d.]+ s\)\n$/,
     );
     assert.match(stderr, /TensorFlow.js backend: (tensorflow|wasm|cpu)/);
     assert.match(stderr, /epoch 2\/2 batch 3\/3 loss \d/, 'progress on stderr');

@@ -9,6 +9,9 @@ Reads JSON on stdin and prints JSON:
   "labels" (base64 of count bytes)}: loads the file into the course's LeNet with
   load_state_dict(strict=True) and returns {"logits": [[...10] × count], "grads": {name:
   flat list}}, the gradients of the mean cross-entropy on those digits.
+- {"mode": "optimizer", "optimizer" ("adam" or "sgd"), "lr", "weights" (a flat list),
+  "gradients" (one flat list per step)}: applies torch.optim's update with those
+  gradients, step by step, and returns {"weights": the flat list after the last step}.
 """
 import base64
 import json
@@ -67,8 +70,20 @@ def digits(spec):
     return images, torch.frombuffer(labels, dtype=torch.uint8).long()
 
 
+def optimize(spec):
+    weights = torch.nn.Parameter(torch.tensor(spec["weights"], dtype=torch.float32))
+    optimizer = (torch.optim.Adam if spec["optimizer"] == "adam" else torch.optim.SGD)([weights], lr=spec["lr"])
+    for gradient in spec["gradients"]:
+        weights.grad = torch.tensor(gradient, dtype=torch.float32)
+        optimizer.step()
+    return {"weights": weights.detach().tolist()}
+
+
 def main():
     spec = json.load(sys.stdin)
+    if spec["mode"] == "optimizer":
+        print(json.dumps(optimize(spec)))
+        return
     metadata, tensors = read_safetensors(spec["file"])
     if spec["mode"] == "read":
         out = {name: {"dtype": "F32", "shape": list(t.shape), "values": t.flatten().tolist()}

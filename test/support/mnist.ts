@@ -20,3 +20,6 @@ export function mnistDigits(): Digits {
   digits ??= readMnist(MNIST_DIST_FILE);
   return digits;
 }
+
+/** trainLenet's `workerScript` in tests: the worker thread from source. */
+export const LENET_WORKER = join(__dirname, 'lenetWorker.mjs');

@@ -33,3 +33,11 @@ export function torchLenet(
     labels: Buffer.from(digits.labels).toString('base64'),
   });
 }
+
+/** The weights after torch.optim's Adam or SGD applied those gradients, step by step. */
+export function torchOptimize(
+  python: string,
+  spec: { optimizer: 'adam' | 'sgd'; lr: number; weights: number[]; gradients: number[][] },
+): number[] {
+  return runPythonJson<{ weights: number[] }>(python, SCRIPT, { mode: 'optimizer', ...spec }).weights;
+}

@@ -21,7 +21,7 @@ import { crossEntropy } from '../../src/core/lenetLayers';
 import { lenetPredict, trainLenet } from '../../src/core/lenetTrainer';
 import { type Digits, IMAGE_PIXELS, splitMnist } from '../../src/core/mnist';
 import { seededRandom } from '../../src/core/random';
-import { mnistDigits } from '../support/mnist';
+import { LENET_WORKER, mnistDigits } from '../support/mnist';
 import { NO_TORCH, torchLenet, torchPython } from '../support/torch';
 import { tempFolder, writeFile } from '../support/weightFiles';
 
@@ -152,7 +152,7 @@ describe('LeNet', () => {
   it('computes PyTorch’s LeNet: NCHW, flattened channel by channel before fc1', async () => {
     const state = lenetInit(seededRandom(2));
     const digits = first(splitMnist(mnistDigits()).test, 3);
-    const logits = await lenetPredict(state, digits);
+    const logits = lenetPredict(state, digits);
     for (let i = 0; i < digits.count; i++) {
       const expected = referenceLogits(state, digits.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
       assert.ok(relativeError(logits.subarray(i * 10, i * 10 + 10), expected) < 1e-5, `digit ${i}`);
@@ -181,11 +181,11 @@ describe('LeNet', () => {
     const python = torchPython();
     if (!python) return t.skip(NO_TORCH);
     const data = splitMnist(mnistDigits(), 256);
-    const run = await trainLenet(data, resolveLenetConfig({ epochs: 1 }));
+    const run = await trainLenet(data, resolveLenetConfig({ epochs: 1 }), { workerScript: LENET_WORKER });
     const file = writeFile(tempFolder(t), 'lenet.safetensors', encodeSafetensors(Object.entries(run.state)));
     const digits = first(data.test, 100);
     const torch = torchLenet(python, file, digits);
-    const logits = await lenetPredict(run.state, digits);
+    const logits = lenetPredict(run.state, digits);
     assert.ok(relativeError(logits, torch.logits.flat()) < 1e-5, 'logits');
     const argmax = (row: ArrayLike<number>) => Array.prototype.indexOf.call(row, Math.max(...Array.from(row)));
     for (let i = 0; i < digits.count; i++) {

@@ -2,15 +2,22 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { LENET_SHAPES } from '../../src/core/lenet';
 import { DEFAULT_LENET_CONFIG, resolveLenetConfig, type LenetConfig } from '../../src/core/lenetConfig';
-import { type LenetProgress, type LenetSnapshot, trainLenet } from '../../src/core/lenetTrainer';
+import {
+  type LenetProgress,
+  type LenetSnapshot,
+  type LenetTrainOptions,
+  trainLenet,
+} from '../../src/core/lenetTrainer';
 import { IMAGE_PIXELS, type MnistSplit, splitMnist } from '../../src/core/mnist';
 import { tfjs } from '../../src/core/tfBackend';
 import { ConfigError } from '../../src/core/trainConfig';
 import { startTestBackend } from '../support/backend';
-import { mnistDigits } from '../support/mnist';
+import { LENET_WORKER, mnistDigits } from '../support/mnist';
 
 let data: MnistSplit;
 const config = (partial: Partial<LenetConfig>) => resolveLenetConfig({ epochs: 1, ...partial });
+const train = (partial: Partial<LenetConfig>, options: LenetTrainOptions = {}) =>
+  trainLenet(data, config(partial), { workerScript: LENET_WORKER, ...options });
 
 describe('trainLenet', () => {
   before(async () => {
@@ -31,11 +38,14 @@ describe('trainLenet', () => {
   it('streams the filters at step 0, every N steps and at each epoch’s end, with the metrics so far', async () => {
     const snapshots: LenetSnapshot[] = [];
     const progress: LenetProgress[] = [];
-    const run = await trainLenet(data, config({ epochs: 2 }), {
-      snapshotEverySteps: 2,
-      onSnapshot: (s) => snapshots.push(s),
-      onProgress: (p) => progress.push(p),
-    });
+    const run = await train(
+      { epochs: 2 },
+      {
+        snapshotEverySteps: 2,
+        onSnapshot: (s) => snapshots.push(s),
+        onProgress: (p) => progress.push(p),
+      },
+    );
     // 320 digits in batches of 64: 5 steps an epoch.
     assert.deepEqual(
       snapshots.map((s) => [s.epoch, s.step]),
@@ -89,9 +99,9 @@ describe('trainLenet', () => {
   });
 
   it('gives the same weights for the same seed, and others for another', async () => {
-    const a = await trainLenet(data, config({ seed: 5, batchSize: 160 }));
-    const b = await trainLenet(data, config({ seed: 5, batchSize: 160 }));
-    const c = await trainLenet(data, config({ seed: 6, batchSize: 160 }));
+    const a = await train({ seed: 5, batchSize: 160 });
+    const b = await train({ seed: 5, batchSize: 160 });
+    const c = await train({ seed: 6, batchSize: 160 });
     assert.deepEqual(a.state, b.state);
     assert.notDeepEqual(a.state['fc2.bias'], c.state['fc2.bias']);
   });
@@ -102,12 +112,15 @@ describe('trainLenet', () => {
     const controller = new AbortController();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
-    const run = await trainLenet(data, config({ epochs: 3, batchSize: 32 }), {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (p.step === 3) controller.abort();
+    const run = await train(
+      { epochs: 3, batchSize: 32 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.step === 3) controller.abort();
+        },
       },
-    });
+    );
     clearInterval(timer);
     assert.equal(run.aborted, true);
     assert.equal(run.steps, 3);
@@ -117,8 +130,29 @@ describe('trainLenet', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  it('splits each batch between worker threads: 1, 2 or 3 give the same weights, up to rounding', async () => {
+    const runs = await Promise.all([1, 2, 3].map((threads) => train({ batchSize: 160 }, { threads })));
+    assert.deepEqual(
+      runs.map((run) => run.threads),
+      [1, 2, 3],
+    );
+    const [one, ...more] = runs;
+    for (const run of more) {
+      for (const [name, { values }] of Object.entries(one.state)) {
+        const other = run.state[name as keyof typeof LENET_SHAPES].values;
+        const worst = values.reduce((m, v, i) => Math.max(m, Math.abs(v - other[i])), 0);
+        assert.ok(worst < 1e-5, `${name} with ${run.threads} threads differs by ${worst}`);
+      }
+      assert.equal(run.testAccuracy, one.testAccuracy);
+    }
+  });
+
+  it('fails with the reason when its worker cannot start', async () => {
+    await assert.rejects(train({}, { workerScript: '/nonexistent/lenetWorker.js' }), /Cannot find module/);
+  });
+
   it('takes SGD too', async () => {
-    const run = await trainLenet(data, config({ optimizer: 'sgd', batchSize: 160 }));
+    const run = await train({ optimizer: 'sgd', batchSize: 160 });
     assert.equal(run.config.learningRate, 0.1);
     assert.equal(run.steps, 2);
   });
