@@ -1,7 +1,8 @@
 """The reference for `npm run bench`: LeNet on the same MNIST digits in PyTorch.
 
-Reads {"config", "train", "test"} as JSON on stdin: the config of Weight Lens's run
-(epochs, batchSize, optimizer, learningRate, seed) and the very digits it trains and tests
+Reads {"config", "train", "test", "threads"} as JSON on stdin: the config of Weight Lens's
+run (epochs, batchSize, optimizer, learningRate, seed), the threads PyTorch may use (null:
+its default) and the very digits it trains and tests
 on ({"count", "images": base64 of count × 784 bytes (pixel × 255), "labels": base64 of
 count bytes}). Trains the course's LeNet with the same optimizer, batch size and
 epoch-wise shuffled mini-batches (its own seeded initialisation and order), and prints
@@ -24,6 +25,8 @@ from lenet_torch import LeNet, digits  # noqa: E402
 def main():
     spec = json.load(sys.stdin)
     config = spec["config"]
+    if spec.get("threads"):
+        torch.set_num_threads(spec["threads"])
     torch.manual_seed(config["seed"])
     x, y = digits(spec["train"])
     x_test, y_test = digits(spec["test"])
