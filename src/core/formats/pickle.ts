@@ -115,6 +115,39 @@ const BUILTIN_CONSTRUCTORS: ReadonlyMap<string, Constructor> = new Map<string, C
   ['_codecs.encode', (args, fail) => bytesOf(args, fail)],
 ]);
 
+/**
+ * Classes whose calls build plain data in Python too (no side effects, nothing user-defined)
+ * and that training scripts save beside their weights: numpy scalars and arrays, paths,
+ * torch.device, dates… Their calls stay inert placeholders even where other calls fail the
+ * file (refuseCalls): refusing them would refuse ordinary checkpoints.
+ */
+const DATA_CLASSES: ReadonlySet<string> = new Set([
+  'numpy.dtype',
+  'numpy.core.multiarray.scalar',
+  'numpy.core.multiarray._reconstruct',
+  'numpy._core.multiarray.scalar',
+  'numpy._core.multiarray._reconstruct',
+  'pathlib.Path',
+  'pathlib.PosixPath',
+  'pathlib.WindowsPath',
+  'pathlib.PurePosixPath',
+  'pathlib.PureWindowsPath',
+  'torch.device',
+  'datetime.datetime',
+  'datetime.date',
+  'datetime.time',
+  'datetime.timedelta',
+  'datetime.timezone',
+  'decimal.Decimal',
+  'fractions.Fraction',
+  'uuid.UUID',
+  'builtins.complex',
+  'builtins.slice',
+  'builtins.range',
+  // Protocols 0–1 pickle plain objects as _reconstructor(cls, object, None): a bare instance.
+  'copyreg._reconstructor',
+]);
+
 const utf8 = new TextDecoder('utf-8');
 
 class Unpickler {
@@ -356,7 +389,7 @@ class Unpickler {
     const constructor =
       name === undefined ? undefined : (BUILTIN_CONSTRUCTORS.get(name) ?? this.options.constructors?.get(name));
     if (constructor) return constructor(args, this.fail);
-    if (how === 'call' && this.options.refuseCalls)
+    if (how === 'call' && this.options.refuseCalls && !DATA_CLASSES.has(name ?? ''))
       this.fail(
         `pickle global ${name ?? '(not a global)'} is not allowed (a call outside the allowlist; nothing was run)`,
       );
