@@ -32,6 +32,7 @@ interface TrainLenetOptions {
   lr?: number;
   seed: number;
   trainSize?: number;
+  threads?: number;
   backend: BackendChoice;
   out: string;
   png?: string;
@@ -56,6 +57,7 @@ export function addTrainLenet(program: Command): void {
       'train on the first N training digits only (quick runs); the test set stays',
       positiveInteger,
     )
+    .option('--threads <n>', 'worker threads computing the gradients (default: one per core, up to 4)', positiveInteger)
     .addOption(backendOption())
     .requiredOption(
       '--out <file>',
@@ -82,6 +84,7 @@ async function trainLenetCommand(options: TrainLenetOptions): Promise<void> {
   const progress = progressReporter(config.epochs * Math.ceil(data.train.count / config.batchSize));
   const run = await trainLenet(data, config, {
     snapshotEverySteps: 0,
+    threads: options.threads,
     onProgress: (p) =>
       progress.update(
         p.step,

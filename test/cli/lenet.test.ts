@@ -28,6 +28,8 @@ describe('train-lenet', () => {
       '192',
       '--seed',
       '3',
+      '--threads',
+      '2',
       '--out',
       'lenet.safetensors',
       '--png',
@@ -37,7 +39,7 @@ describe('train-lenet', () => {
     assert.equal(status, 0, stderr);
     assert.match(
       stdout,
-      /^epoch 2: loss \d\.\d{4}, train accuracy [\d.]+ %, test accuracy [\d.]+ % \(192 training digits, 2000 test digits, backend (tensorflow|wasm|cpu) on \d+ thread\(s\), [\d.]+ s\)\n$/,
+      /^epoch 2: loss \d\.\d{4}, train accuracy [\d.]+ %, test accuracy [\d.]+ % \(192 training digits, 2000 test digits, backend (tensorflow|wasm|cpu) on 2 thread\(s\), [\d.]+ s\)\n$/,
     );
     assert.match(stderr, /TensorFlow.js backend: (tensorflow|wasm|cpu)/);
     assert.match(stderr, /epoch 2\/2 batch 3\/3 loss \d/, 'progress on stderr');
@@ -101,6 +103,7 @@ describe('train-lenet', () => {
         /training set size .* 1 to 8000, got 9000/,
       ],
       ['no training digit', ['--train-size', '0', '--out', 'x.safetensors'], /--train-size/],
+      ['zero threads', ['--threads', '0', '--out', 'x.safetensors'], /--threads/],
       ['an unknown optimizer', ['--optimizer', 'rmsprop', '--out', 'x.safetensors'], /rmsprop/],
       [
         'a missing output folder',
