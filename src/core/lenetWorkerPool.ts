@@ -39,10 +39,9 @@ export function defaultLenetThreads(backend: string): number {
 }
 
 export class LenetWorkerPool {
-  /** The weights the workers compute with, in lenetViews's layout. */
-  readonly weights = sharedFloats(LENET_SIZE);
-
   private constructor(
+    /** The weights the workers compute with, in lenetViews's layout. */
+    readonly weights: Float32Array,
     private readonly threads: WorkerThread[],
     private readonly gradients: Float32Array[],
     private readonly data: MnistSplit,
@@ -56,12 +55,10 @@ export class LenetWorkerPool {
     backend: BackendOptions,
   ): Promise<LenetWorkerPool> {
     const shared = { train: sharedDigits(data.train), test: sharedDigits(data.test) };
+    const weights = sharedFloats(LENET_SIZE);
     const gradients = Array.from({ length: count }, () => sharedFloats(LENET_SIZE));
-    const pool = new LenetWorkerPool([], gradients, shared);
-    const threads = gradients.map(
-      (gradient) => new WorkerThread(script, { backend, weights: pool.weights, gradient, ...shared }),
-    );
-    pool.threads.push(...threads);
+    const threads = gradients.map((gradient) => new WorkerThread(script, { backend, weights, gradient, ...shared }));
+    const pool = new LenetWorkerPool(weights, threads, gradients, shared);
     try {
       await Promise.all(threads.map((thread) => thread.reply()));
     } catch (error) {
