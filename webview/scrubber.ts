@@ -38,10 +38,14 @@ export class Scrubber {
   /** Set while playing. */
   private playhead?: Playhead;
 
-  /** `describe` names a frame in the label (default: its iteration out of the run's total). */
+  /**
+   * `describe` names a frame in the label (default: its iteration out of the run's total);
+   * `drawn` says whether the frame last asked for is on screen (default: always, at once).
+   */
   constructor(
     private readonly onFrame: (index: number) => void,
     private readonly describe?: (index: number) => string,
+    private readonly drawn?: () => boolean,
   ) {
     for (const speed of SPEEDS)
       this.speed.append(h('option', { value: speed, selected: speed === DEFAULT_SPEED }, `${speed} fps`));
@@ -105,8 +109,10 @@ export class Scrubber {
     if (this.playhead !== playhead) return;
     const elapsed = Math.max(0, time - playhead.lastTime) / 1000;
     playhead.lastTime = time;
-    // At most one kept frame per refresh, so every kept frame is seen.
-    const step = Math.min(1, elapsed * Number(this.speed.value));
+    // At most one kept frame per refresh, so every kept frame is seen; one still on its way
+    // (its data not there yet) holds the playhead rather than being skipped.
+    const held = this.drawn?.() === false;
+    const step = held ? 0 : Math.min(1, elapsed * Number(this.speed.value));
     const last = this.iterations.length - 1;
     playhead.position = Math.min(last, playhead.position + step);
     const index = Math.floor(playhead.position);

@@ -39,3 +39,36 @@ export function putRgb(data: Uint8ClampedArray, p: number, r: number, g: number,
 
 /** The webview's scratch canvases (never called in Node, which has no OffscreenCanvas). */
 export const offscreenCanvas: CreateCanvas = (width, height) => new OffscreenCanvas(width, height);
+
+/**
+ * Scratch canvases kept from one drawing to the next, for views that draw at every frame
+ * (scrubbing a series): a canvas made for each drawing and dropped after it costs Chromium's
+ * garbage collector more than the drawing does, since it frees the hundreds left by a few
+ * seconds of playback in one pause of 50 ms and more. The n-th canvas a drawing asks for
+ * is the n-th of the drawing before, reset (cleared, default settings) or resized, so the
+ * canvases of one drawing are never the same one.
+ */
+export class ScratchCanvases {
+  private readonly kept: OffscreenCanvas[] = [];
+
+  constructor(private readonly create: CreateCanvas = offscreenCanvas) {}
+
+  /** What one drawing makes its scratch canvases with. */
+  forDrawing(): CreateCanvas {
+    let next = 0;
+    return (width, height) => this.take(next++, width, height);
+  }
+
+  private take(index: number, width: number, height: number): OffscreenCanvas {
+    const canvas = this.kept[index];
+    if (!canvas) {
+      const made = this.create(width, height);
+      this.kept[index] = made;
+      return made;
+    }
+    // A new size clears the canvas and resets its context; the same size needs a reset.
+    if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+    else scratchContext(canvas).reset();
+    return canvas;
+  }
+}

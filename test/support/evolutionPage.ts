@@ -55,6 +55,25 @@ export function frameTimes(page: Page, from = 0): Promise<number[]> {
   );
 }
 
+/**
+ * Starts recording the page's long animation frames: 50 ms and more from the first task of
+ * a frame to its rendering done (the Long Animation Frames API), what froze the view
+ * whatever the frame measures say.
+ */
+export function watchLongFrames(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { longFrames: number[] };
+    w.longFrames = [];
+    new PerformanceObserver((list) => w.longFrames.push(...list.getEntries().map((e) => e.duration))).observe({
+      type: 'long-animation-frame',
+    });
+  });
+}
+
+/** The durations of the long animation frames recorded so far, in ms. */
+export const longFrames = (page: Page): Promise<number[]> =>
+  page.evaluate(() => (window as unknown as { longFrames: number[] }).longFrames);
+
 /** Moves the scrubber as the user drags it (an `input` event), and waits for the frame to be drawn. */
 export async function scrubTo(page: Page, index: number): Promise<void> {
   const measured = await frameCount(page);

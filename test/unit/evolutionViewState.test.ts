@@ -1,5 +1,6 @@
 // The evolution webview's state rules, in plain Node: which frame shows as checkpoints
-// join and leave, which tensor and view, what is fetched ahead, histogram rows.
+// join and leave, which tensor and view, what is fetched ahead, histogram rows, the
+// tensors kept.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckpointSummary, SeriesState } from '../../src/protocol';
@@ -11,6 +12,7 @@ import {
   shownTensor,
   shownView,
 } from '../../webview/evolution/state';
+import { TensorFrames } from '../../webview/evolution/tensorFrames';
 
 const checkpoint = (number: number): CheckpointSummary => ({
   name: `iter_${number}.pt`,
@@ -103,5 +105,32 @@ describe('evolution view state', () => {
       replace: false,
     });
     assert.deepEqual([[...h.rows.keys()], h.countMax], [['a'], 2]);
+  });
+});
+
+describe('the tensors kept in the webview', () => {
+  const value = (): Float32Array => new Float32Array(1);
+
+  it('asks for what is missing, the frame shown again (to go first), the others once', () => {
+    const asked: string[][] = [];
+    const frames = new TensorFrames((_, checkpoints) => asked.push(checkpoints));
+    frames.received('b', 't', value());
+    frames.want('t', ['a', 'b', 'c'], 0);
+    frames.want('t', ['a', 'b', 'c', 'd'], 1);
+    assert.deepEqual(asked, [
+      ['a', 'c'],
+      ['a', 'd'],
+    ]);
+  });
+
+  it('keeps a wanted frame over those arriving after it, when the cache is full', () => {
+    // Room for three tensors of one value.
+    const frames = new TensorFrames(() => undefined, 12);
+    for (const checkpoint of ['a', 'b', 'c']) frames.received(checkpoint, 't', value());
+    // The scrubber is heading for `a`, which is here: `d` arrives for the frame after it.
+    frames.want('t', ['x', 'a', 'd'], 0);
+    frames.received('d', 't', value());
+    assert.ok(frames.get('a', 't'), 'a, wanted, is kept');
+    assert.equal(frames.get('b', 't'), undefined, 'b, the least recently used, is not');
   });
 });

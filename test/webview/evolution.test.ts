@@ -144,10 +144,7 @@ describe('evolution webview in Chromium', () => {
     assert.notEqual(await canvasDigest(page, GRID), first, 'the filters changed between step 0 and step 80');
     await page.screenshot({ path: join(RESULTS, 'evolution-lenet-conv1.png') });
 
-    await page.selectOption('#evolution-tensor', 'conv2.weight');
-    await page.waitForFunction(() =>
-      document.querySelector('.filter-grid')?.getAttribute('aria-label')?.startsWith('conv2'),
-    );
+    await showTensor(page, 'conv2.weight');
     await page.waitForFunction(
       () => !document.querySelector('.histogram .chart-legend')?.textContent?.includes('counting'),
     );
@@ -255,10 +252,19 @@ describe('evolution webview in Chromium', () => {
     const testPixels = await colorPixels(page, ACCURACY, test);
     assert.ok(testPixels > 20, `the test accuracy line between the two epochs is drawn (${testPixels} pixels)`);
 
-    // The frame marker moves with the scrubber.
-    const atEnd = await canvasDigest(page, LOSS);
+    // The frame marker moves with the scrubber, over the chart, which is not drawn again.
+    const marker = (): Promise<{ hidden: boolean; transform: string }> =>
+      page.$eval('.metrics-loss .frame-marker', (m) => ({
+        hidden: (m as HTMLElement).hidden,
+        transform: (m as HTMLElement).style.transform,
+      }));
+    const atEnd = await marker();
+    const chart = await canvasDigest(page, LOSS);
     await scrubTo(page, 5);
-    assert.notEqual(await canvasDigest(page, LOSS), atEnd, 'the frame marker moved');
+    const moved = await marker();
+    assert.equal(moved.hidden, false, 'the marker shows');
+    assert.notEqual(moved.transform, atEnd.transform, 'the frame marker moved');
+    assert.equal(await canvasDigest(page, LOSS), chart, 'the chart was left as drawn');
     await page.screenshot({ path: join(RESULTS, 'evolution-lenet-metrics.png') });
 
     // A reloaded view gets the metrics again with the series.
@@ -273,9 +279,80 @@ describe('evolution webview in Chromium', () => {
     const { page } = views[0];
     await scrubTo(page, 0);
     const before = await frameCount(page);
-    await page.click('.scrubber .play');
-    await page.waitForFunction(() => document.querySelector('.scrubber .play')?.getAttribute('aria-label') === 'Play');
-    assert.ok((await frameTimes(page, before)).length >= 9, 'a frame drawn for (nearly) every checkpoint');
+    await play(page);
+    assert.equal((await frameTimes(page, before)).length, 9, 'a frame drawn for every checkpoint after the first');
     assert.match(await scrubberLabel(page), /^step_000800\.pt/);
   });
+
+  it('playback waits for a late tensor rather than skip its checkpoint', async () => {
+    const { view } = await openRun('lenet');
+    const { page } = view;
+    await waitForFrames(page, 10);
+    // Every tensor from now on comes 300 ms late (the host's messages reach the page through
+    // window.postMessage): many frames of playback at 30 fps.
+    await page.evaluate(() => {
+      const post = window.postMessage.bind(window);
+      window.postMessage = (message: { type?: string }) => {
+        if (message?.type === 'seriesTensor') setTimeout(() => post(message, '*'), 300);
+        else post(message, '*');
+      };
+    });
+    // A tensor none of whose frames were fetched while the run was read.
+    await showTensor(page, 'conv2.weight');
+    await scrubTo(page, 0);
+    const before = await frameCount(page);
+    await play(page);
+    const times = await frameTimes(page, before);
+    assert.equal(times.length, 9, 'every checkpoint after the first drawn, none skipped');
+    assert.ok(Math.max(...times) >= 100, 'a late frame is timed until it is drawn');
+    assert.match(await scrubberLabel(page), /^step_000800\.pt/);
+  });
+
+  it('times a frame given up for a later one from the earlier request', async () => {
+    const { view } = await openRun('lenet');
+    const { page } = view;
+    await waitForFrames(page, 10);
+    // A tensor none of whose frames were fetched while the run was read: the newest and its neighbours only.
+    await showTensor(page, 'conv2.weight');
+    await settle(page);
+    const before = await frameCount(page);
+    // Two moves in one go, to checkpoints not fetched yet.
+    const [first, second] = await page.$eval('.scrubber-range', (range) => {
+      const move = (i: number): number => {
+        const at = performance.now();
+        (range as HTMLInputElement).value = String(i);
+        range.dispatchEvent(new Event('input'));
+        return at;
+      };
+      return [move(0), move(3)];
+    });
+    await page.waitForFunction((n) => performance.getEntriesByName('evolution-frame').length > n, before);
+    await settle(page);
+    assert.match(await scrubberLabel(page), /^step_000020\.pt/);
+    const measures = await page.evaluate(
+      (n) =>
+        performance
+          .getEntriesByName('evolution-frame')
+          .slice(n)
+          .map((e) => e.startTime),
+      before,
+    );
+    assert.equal(measures.length, 1, 'one picture drawn, for the second move');
+    assert.ok(measures[0] >= first && measures[0] <= second, 'timed from the first move');
+  });
 });
+
+/** Chooses a tensor and waits for its grid. */
+async function showTensor(page: Page, name: string): Promise<void> {
+  await page.selectOption('#evolution-tensor', name);
+  await page.waitForFunction(
+    (tensor) => document.querySelector('.filter-grid')?.getAttribute('aria-label')?.startsWith(`${tensor}:`),
+    name,
+  );
+}
+
+/** Plays from the frame shown to the end. */
+async function play(page: Page): Promise<void> {
+  await page.click('.scrubber .play');
+  await page.waitForFunction(() => document.querySelector('.scrubber .play')?.getAttribute('aria-label') === 'Play');
+}

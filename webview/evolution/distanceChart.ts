@@ -39,7 +39,7 @@ export class DistanceChart {
       'figure',
       { class: 'chart distance-chart' },
       h('figcaption', {}, h('span', { class: 'chart-title' }, 'Distance from the first checkpoint'), this.mode),
-      h('div', { class: 'chart-box' }, this.chart.canvas),
+      this.chart.element,
       this.legend,
     );
   }

@@ -33,7 +33,12 @@ import { TensorPane } from './tensorPane';
 
 /** Often enough that hiding the view right after a change keeps it; rarely enough to stay cheap. */
 const SAVE_INTERVAL_MS = 200;
-/** Frames fetched ahead of the scrubber (more while playing) and behind it, once the frame shown is here. */
+/**
+ * Frames fetched ahead of the scrubber and behind it, once the frame shown is here; behind
+ * a scrubber moving back, as many as ahead, since they are the first that playback shows.
+ * While playing, one more ahead with each frame played, up to AHEAD_PLAYING: a dozen
+ * tensors asked for at once when playback starts would hold up its first frames.
+ */
 const AHEAD = 4;
 const AHEAD_PLAYING = 12;
 const BEHIND = 2;
@@ -44,7 +49,9 @@ let theme = readTheme();
 let series: SeriesState | undefined;
 let histograms: SeriesHistograms | undefined;
 let direction: 1 | -1 = 1;
-/** The frame asked for and when: measured once its picture is drawn. */
+/** Frames shown since playback started (0 when not playing). */
+let played = 0;
+/** The oldest frame asked for and not drawn yet, and when: measured once a picture is drawn (playback holds meanwhile). */
 let timing: { start: number } | undefined;
 /** What was last asked of the host, so that it is asked once per change. */
 let asked = { frames: '', histograms: '' };
@@ -67,7 +74,10 @@ function showFrame(index: number): void {
   const target = Math.min(Math.max(0, index), last);
   const current = frameIndex(series, state.checkpoint);
   if (target !== current) direction = target > current ? 1 : -1;
-  timing = { start: performance.now() };
+  played = scrubber.playing ? played + 1 : 0;
+  // A frame asked for while the one before still waits for its tensor replaces it on screen:
+  // the wait is timed from the older request, which the user has been waiting on all along.
+  timing ??= { start: performance.now() };
   // Drawn at once, not on the next animation frame: the scrubber's input events come once a frame already.
   update({ checkpoint: target === last ? undefined : series.checkpoints[target].name }, true);
 }
@@ -80,7 +90,7 @@ function describeFrame(index: number): string {
 }
 
 const header = new SeriesHeader();
-const scrubber = new Scrubber(showFrame, describeFrame);
+const scrubber = new Scrubber(showFrame, describeFrame, () => timing === undefined);
 const hyperplanes = new HyperplanePane(update);
 const tensor = new TensorPane((name) => update({ tensor: name }), update);
 const histogram = new SeriesHistogram();
@@ -134,6 +144,10 @@ function draw(): void {
   tabs.show(view, series.hyperplanes ? ['hyperplanes', 'tensor'] : ['tensor']);
   const chosen = shownTensor(series, state.tensor);
   const values = chosen && frames.get(checkpoint.name, chosen.name);
+  const here = view === 'tensor' ? values !== undefined : undefined;
+  // A missing frame is asked for before the rest is drawn, so that its request is on its way
+  // meanwhile; the neighbours of a frame here after its picture, which fetching them would slow.
+  if (chosen && !here) ask(series, index, chosen.name, here);
   let drawn = true;
   if (view === 'hyperplanes' && series.hyperplanes) {
     const { dataset, regions } = series.hyperplanes;
@@ -169,7 +183,7 @@ function draw(): void {
     performance.measure(FRAME_MEASURE, { start: timing.start });
     timing = undefined;
   }
-  if (chosen) ask(series, index, chosen.name, view === 'tensor' ? values !== undefined : undefined);
+  if (chosen && here) ask(series, index, chosen.name, here);
 }
 
 /** Whether the tensor view shows this tensor of this checkpoint. */
@@ -186,12 +200,16 @@ const render = onNextFrame(draw);
 
 /**
  * The tensor's histograms; and when the tensor is shown (`here` says whether the frame
- * shown has it), that frame alone until it is here (so that nothing queues before it),
- * then the frames around it. Asked once per change.
+ * shown has it), that frame alone until it is here (so that nothing queues before it after
+ * a jump), then the frames around it. While playing, the frames ahead are asked for with
+ * the missing one: the playhead needs them next, and asking for one frame at a time never
+ * gets ahead of it again. Asked once per change.
  */
 function ask(shown: SeriesState, index: number, tensorName: string, here: boolean | undefined): void {
-  const ahead = scrubber.playing ? AHEAD_PLAYING : AHEAD;
-  const order = here ? prefetchOrder(index, shown.checkpoints.length, direction, ahead, BEHIND) : [index];
+  const { playing } = scrubber;
+  const ahead = playing ? Math.min(AHEAD_PLAYING, AHEAD + played) : AHEAD;
+  const behind = direction < 0 ? AHEAD : BEHIND;
+  const order = here || playing ? prefetchOrder(index, shown.checkpoints.length, direction, ahead, behind) : [index];
   const names = order.map((i) => shown.checkpoints[i].name);
   const framesKey = `${shown.seriesId}\n${tensorName}\n${names.join('\n')}`;
   if (here !== undefined && framesKey !== asked.frames) {

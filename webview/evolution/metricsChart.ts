@@ -66,7 +66,7 @@ export class MetricsChart {
           'figure',
           { class: `chart metrics-chart metrics-${spec.title.toLowerCase()}` },
           h('figcaption', {}, h('span', { class: 'chart-title' }, spec.title), legend),
-          h('div', { class: 'chart-box' }, chart.canvas),
+          chart.element,
         ),
       ),
     );

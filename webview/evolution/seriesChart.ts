@@ -2,6 +2,8 @@
 // checkpoints' numbers (a log axis when they span decades, as the lecture's iterations
 // do), styled by the theme, the frame shown marked, and a click moving the scrubber to
 // the nearest checkpoint. The distance chart and the loss and accuracy charts are these.
+// The frame's marker is a line over the canvas, not drawn in it: scrubbing moves the line
+// and leaves the chart as it is, rather than drawing thousands of points again each frame.
 import {
   Chart,
   LinearScale,
@@ -12,10 +14,9 @@ import {
   Tooltip,
   type ChartDataset,
   type ChartOptions,
-  type Plugin,
 } from 'chart.js';
 import type { CheckpointSummary } from '../../src/protocol';
-import { chartFont, drawFrameLine, tooltipStyle } from '../chartStyle';
+import { chartFont, tooltipStyle } from '../chartStyle';
 import { h } from '../dom';
 import { formatCount } from '../format';
 import type { ViewTheme } from '../theme';
@@ -50,7 +51,9 @@ function isLogAxis(xs: readonly number[]): boolean {
 }
 
 export class SeriesLineChart {
-  readonly canvas: HTMLCanvasElement;
+  /** The chart's box: its canvas, and the frame's marker over it. */
+  readonly element: HTMLElement;
+  private readonly marker = h('div', { class: 'frame-marker', 'aria-hidden': 'true', hidden: true });
   private readonly chart: Chart<'line', LinePoint[]>;
   private content?: LineChartContent;
 
@@ -58,28 +61,31 @@ export class SeriesLineChart {
     label: string,
     private readonly onFrame: (index: number) => void,
   ) {
-    this.canvas = h('canvas', { role: 'img', 'aria-label': label });
-    this.chart = new Chart(this.canvas, {
+    const canvas = h('canvas', { role: 'img', 'aria-label': label });
+    this.element = h('div', { class: 'chart-box' }, canvas, this.marker);
+    this.chart = new Chart(canvas, {
       type: 'line',
       data: { datasets: [] },
       options: { scales: { x: { type: 'linear' }, y: { type: 'linear' } } },
-      plugins: [this.framePlugin()],
+      // After every drawing (new data, a new size): the marker follows the axes.
+      plugins: [{ id: 'frame', afterDraw: () => this.placeMarker() }],
     });
   }
 
   /** New data, axes or theme: laid out again. */
   show(content: LineChartContent): void {
     this.content = content;
+    this.marker.style.background = content.theme.render.foreground;
     this.chart.data.datasets = content.datasets;
     this.chart.options = this.options(content);
     this.chart.update('none');
   }
 
-  /** Only the frame shown moved: the marker is drawn again, the layout kept. */
+  /** Only the frame shown moved: the marker moves, the chart stays as drawn. */
   showFrame(frame: number): void {
     if (!this.content || this.content.frame === frame) return;
     this.content = { ...this.content, frame };
-    this.chart.draw();
+    this.placeMarker();
   }
 
   private options(content: LineChartContent): ChartOptions<'line'> {
@@ -153,17 +159,17 @@ export class SeriesLineChart {
     this.onFrame(best);
   }
 
-  private framePlugin(): Plugin<'line'> {
-    return {
-      id: 'frame',
-      afterDatasetsDraw: (chart) => {
-        const content = this.content;
-        const x = content?.xs[content.frame];
-        if (x === undefined || !content) return;
-        const pixel = chart.scales.x.getPixelForValue(x);
-        if (pixel >= chart.chartArea.left - 1 && pixel <= chart.chartArea.right + 1)
-          drawFrameLine(chart.ctx, chart.chartArea, pixel, content.theme.render);
-      },
-    };
+  /** The marker at the frame's x, across the chart area; hidden when the frame is off the axis. */
+  private placeMarker(): void {
+    const { content, chart, marker } = this;
+    const x = content?.xs[content.frame];
+    // No chart area before chart.js first lays the chart out.
+    const area = chart.chartArea;
+    const pixel = x === undefined || !area ? undefined : Math.round(chart.scales.x.getPixelForValue(x));
+    marker.hidden = pixel === undefined || pixel < area.left - 1 || pixel > area.right + 1;
+    if (pixel === undefined || marker.hidden) return;
+    marker.style.top = `${area.top}px`;
+    marker.style.height = `${area.bottom - area.top}px`;
+    marker.style.transform = `translateX(${pixel}px)`;
   }
 }

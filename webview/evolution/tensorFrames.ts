@@ -11,11 +11,16 @@ const IN_FLIGHT_MS = 2000;
 const keyOf = (checkpoint: string, tensor: string): string => `${checkpoint}\u0000${tensor}`;
 
 export class TensorFrames {
-  private readonly cache = new Lru<Float32Array>({ capacity: CACHE_BYTES, weigh: (v) => v.byteLength });
+  private readonly cache: Lru<Float32Array>;
   private readonly inFlight = new Map<string, number>();
   private readonly errors = new Map<string, string>();
 
-  constructor(private readonly request: (tensor: string, checkpoints: string[]) => void) {}
+  constructor(
+    private readonly request: (tensor: string, checkpoints: string[]) => void,
+    cacheBytes = CACHE_BYTES,
+  ) {
+    this.cache = new Lru({ capacity: cacheBytes, weigh: (v) => v.byteLength });
+  }
 
   get(checkpoint: string, tensor: string): Float32Array | undefined {
     return this.cache.get(keyOf(checkpoint, tensor));
@@ -27,12 +32,14 @@ export class TensorFrames {
 
   /**
    * Asks for what is neither kept nor failed, `checkpoints[0]` (the frame shown) even if
-   * asked for before, so that it goes first; the others only if not on their way.
+   * asked for before, so that it goes first; the others only if not on their way. What is
+   * kept becomes the most recently used: the tensors arriving for the others must not evict
+   * it before the scrubber gets there.
    */
   want(tensor: string, checkpoints: readonly string[], now = performance.now()): void {
     const missing = checkpoints.filter((checkpoint, i) => {
       const key = keyOf(checkpoint, tensor);
-      if (this.cache.has(key) || this.errors.has(key)) return false;
+      if (this.cache.get(key) || this.errors.has(key)) return false;
       const asked = this.inFlight.get(key);
       return i === 0 || asked === undefined || now - asked > IN_FLIGHT_MS;
     });

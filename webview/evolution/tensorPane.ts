@@ -74,7 +74,7 @@ export class TensorPane {
       : (error ?? `Reading ${tensor.name} of ${checkpoint}…`);
     if (error) this.grid.element.hidden = this.matrix.element.hidden = true;
     if (!tensor || !values) return;
-    const nonFinite = values.some((v) => !Number.isFinite(v));
+    const nonFinite = hasNonFinite(values);
     this.grid.element.hidden = rank !== 4;
     this.matrix.element.hidden = rank !== 1 && rank !== 2;
     const { name, shape } = tensor;
@@ -101,4 +101,10 @@ export class TensorPane {
       ...tensors.map((t) => h('option', { value: t.name }, `${t.name}  ${formatShape(t.shape)}`)),
     );
   }
+}
+
+/** Whether a value is NaN or ±Inf: a plain loop, since it runs at every frame (`some` takes several times longer). */
+function hasNonFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return true;
+  return false;
 }

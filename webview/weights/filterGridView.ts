@@ -14,9 +14,10 @@ import {
 import type { PersistedWeightsState } from '../../src/protocol';
 import { drawFilterGrid, filterGridLayout, tileAt, tileRect, type FilterGridLayout } from '../../src/render/filterGrid';
 import type { Rect } from '../../src/render/hyperplanes';
-import { offscreenCanvas } from '../../src/render/pixels';
+import { offscreenCanvas, ScratchCanvases } from '../../src/render/pixels';
 import { h } from '../dom';
 import { formatNumber } from '../format';
+import { shallowEqual } from '../shallowEqual';
 import type { ViewTheme } from '../theme';
 import { Toggle } from '../toggle';
 import { Tooltip } from '../tooltip';
@@ -70,6 +71,8 @@ export class FilterGridView {
   private readonly legend = new ColorLegend();
   private readonly scroll: ScrollCanvas;
   private readonly tooltip = new Tooltip();
+  /** Drawn again at every frame while scrubbing a series: the same scratch canvases each time. */
+  private readonly scratch = new ScratchCanvases();
   private content?: FilterGridContent;
   private kernel?: KernelView;
   private layout?: FilterGridLayout;
@@ -116,7 +119,8 @@ export class FilterGridView {
       this.kernel = kernelView(content.values, content.shape, content.layout);
       this.exportStatus.textContent = '';
     }
-    this.relayout();
+    // Another frame of the same kernel (scrubbing a series) keeps the layout: only the colours change.
+    if (!previous || !sameGrid(previous, content)) this.relayout();
     this.showControls();
     this.scroll.draw();
   }
@@ -191,7 +195,8 @@ export class FilterGridView {
     if (!kernel || !content || !layout) return;
     const start = performance.now();
     const { range } = content;
-    const options = { normalization: content.settings.normalization, createCanvas: offscreenCanvas, visible, range };
+    const createCanvas = this.scratch.forDrawing();
+    const options = { normalization: content.settings.normalization, createCanvas, visible, range };
     drawFilterGrid(ctx, layout, kernel, options, content.theme.render);
     performance.measure(DRAW_MEASURE, { start });
   }
@@ -263,6 +268,17 @@ export class FilterGridView {
     this.exportStatus.textContent = 'Saving…';
     this.onExport?.(new Uint8Array(await blob.arrayBuffer()), `${content.name.replace(/[^\w.-]+/g, '_')}.png`);
   }
+}
+
+/** Whether two contents lay the grid out alike (their values may differ). */
+function sameGrid(a: FilterGridContent, b: FilterGridContent): boolean {
+  return (
+    a.name === b.name &&
+    a.layout === b.layout &&
+    a.theme === b.theme &&
+    a.shape.join() === b.shape.join() &&
+    shallowEqual(a.settings, b.settings)
+  );
 }
 
 function describe(name: string, layout: FilterGridLayout): string {

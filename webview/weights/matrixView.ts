@@ -9,7 +9,7 @@ import {
   type HeatmapCell,
   type HeatmapLayout,
 } from '../../src/render/heatmap';
-import { offscreenCanvas } from '../../src/render/pixels';
+import { ScratchCanvases } from '../../src/render/pixels';
 import { h } from '../dom';
 import { formatNumber } from '../format';
 import { onNextFrame } from '../frame';
@@ -34,6 +34,8 @@ export class MatrixView {
   readonly element: HTMLElement;
   private readonly canvas: HiDpiCanvas;
   private readonly tooltip = new Tooltip();
+  /** Drawn again at every frame while scrubbing a series: the same scratch canvas each time. */
+  private readonly scratch = new ScratchCanvases();
   private readonly legend = new ColorLegend();
   private readonly frame: HTMLElement;
   private content?: MatrixContent;
@@ -70,7 +72,7 @@ export class MatrixView {
     [style.width, style.height] = [`${layout.width}px`, `${layout.height}px`];
     const surface = this.canvas.begin();
     if (!surface) return;
-    this.range = drawHeatmap(surface.ctx, layout, content.values, offscreenCanvas, content.theme.render);
+    this.range = drawHeatmap(surface.ctx, layout, content.values, this.scratch.forDrawing(), content.theme.render);
     this.legend.show({ normalization: 'symmetric', range: this.range, nonFinite: content.nonFinite });
     const blocks = layout.block > 1 ? ` in blocks of ${layout.block}` : '';
     this.canvas.element.setAttribute(
