@@ -133,4 +133,14 @@ describe('the tensors kept in the webview', () => {
     assert.ok(frames.get('a', 't'), 'a, wanted, is kept');
     assert.equal(frames.get('b', 't'), undefined, 'b, the least recently used, is not');
   });
+
+  it('keeps the last tensor too large for the cache, so that it can be shown', () => {
+    const frames = new TensorFrames(() => undefined, 8);
+    frames.received('a', 't', new Float32Array(3));
+    assert.equal(frames.get('a', 't')?.length, 3);
+    frames.received('b', 't', new Float32Array(3));
+    assert.equal(frames.get('a', 't'), undefined, 'the next large one replaces it');
+    frames.forget('b');
+    assert.equal(frames.get('b', 't'), undefined, 'forgotten with its checkpoint');
+  });
 });

@@ -1,6 +1,7 @@
 // The tensors of the frames around the one shown, kept in the webview: scrubbing back
 // and forth draws from here, and what is missing is asked for ahead of the scrubber, the
-// frame shown first. Bounded by bytes (an LRU), as the host's cache is.
+// frame shown first. Bounded by bytes (an LRU), as the host's cache is; a tensor larger
+// than that bound is kept alone, the last one only.
 import { Lru } from '../../src/core/lru';
 
 /** Decoded tensors kept in the webview: many frames of a LeNet (200 kB each), a few of a large model; the host keeps more. */
@@ -12,18 +13,20 @@ const keyOf = (checkpoint: string, tensor: string): string => `${checkpoint}\u00
 
 export class TensorFrames {
   private readonly cache: Lru<Float32Array>;
+  /** The last tensor too large for the cache, kept alone: it can be shown (and playback go on). */
+  private oversized?: { key: string; values: Float32Array };
   private readonly inFlight = new Map<string, number>();
   private readonly errors = new Map<string, string>();
 
   constructor(
     private readonly request: (tensor: string, checkpoints: string[]) => void,
-    cacheBytes = CACHE_BYTES,
+    private readonly cacheBytes = CACHE_BYTES,
   ) {
     this.cache = new Lru({ capacity: cacheBytes, weigh: (v) => v.byteLength });
   }
 
   get(checkpoint: string, tensor: string): Float32Array | undefined {
-    return this.cache.get(keyOf(checkpoint, tensor));
+    return this.kept(keyOf(checkpoint, tensor));
   }
 
   error(checkpoint: string, tensor: string): string | undefined {
@@ -39,7 +42,7 @@ export class TensorFrames {
   want(tensor: string, checkpoints: readonly string[], now = performance.now()): void {
     const missing = checkpoints.filter((checkpoint, i) => {
       const key = keyOf(checkpoint, tensor);
-      if (this.cache.get(key) || this.errors.has(key)) return false;
+      if (this.kept(key) || this.errors.has(key)) return false;
       const asked = this.inFlight.get(key);
       return i === 0 || asked === undefined || now - asked > IN_FLIGHT_MS;
     });
@@ -51,7 +54,8 @@ export class TensorFrames {
   received(checkpoint: string, tensor: string, values: Float32Array): void {
     const key = keyOf(checkpoint, tensor);
     this.inFlight.delete(key);
-    this.cache.set(key, values);
+    if (values.byteLength > this.cacheBytes) this.oversized = { key, values };
+    else this.cache.set(key, values);
   }
 
   failed(checkpoint: string, tensor: string, message: string): void {
@@ -64,6 +68,7 @@ export class TensorFrames {
   forget(checkpoint: string): void {
     const prefix = keyOf(checkpoint, '');
     this.cache.deleteWhere((key) => key.startsWith(prefix));
+    if (this.oversized?.key.startsWith(prefix)) this.oversized = undefined;
     for (const map of [this.inFlight, this.errors]) {
       for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
     }
@@ -72,7 +77,13 @@ export class TensorFrames {
   /** Another series. */
   clear(): void {
     this.cache.clear();
+    this.oversized = undefined;
     this.inFlight.clear();
     this.errors.clear();
+  }
+
+  /** The tensor, if kept (then the most recently used). */
+  private kept(key: string): Float32Array | undefined {
+    return this.cache.get(key) ?? (this.oversized?.key === key ? this.oversized.values : undefined);
   }
 }
