@@ -71,11 +71,16 @@ export function lenetViews(flat: Float32Array): Record<LenetParameterName, Float
   return Object.fromEntries(entries) as Record<LenetParameterName, Float32Array>;
 }
 
-/** Tensors (copies) of the parameters in a flat array, for tfjs. */
-export function lenetTensors(tf: Tf, flat: Float32Array): LenetTensors {
+/** f applied to tensors (copies) of the parameters in a flat array; they are disposed after. */
+export function withLenetTensors<T>(tf: Tf, flat: Float32Array, f: (params: LenetTensors) => T): T {
   const views = lenetViews(flat);
   const entries = LENET_PARAMETER_NAMES.map((name) => [name, tf.tensor(views[name], LENET_TFJS_SHAPES[name])]);
-  return Object.fromEntries(entries) as LenetTensors;
+  const params = Object.fromEntries(entries) as LenetTensors;
+  try {
+    return f(params);
+  } finally {
+    tf.dispose(Object.values(params));
+  }
 }
 
 /** PyTorch's default initialisation (uniform in ±1/√fan_in), drawn in state_dict order. */

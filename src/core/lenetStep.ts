@@ -2,7 +2,7 @@
 // and class scores of digits. The trainer's worker threads run these (lenetWorker.ts);
 // lenetPredict runs logitsOf on the calling thread.
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import { LENET_PARAMETER_NAMES, type LenetTensors, lenetLogits, lenetTensors, lenetViews } from './lenet';
+import { LENET_PARAMETER_NAMES, type LenetTensors, lenetLogits, lenetViews, withLenetTensors } from './lenet';
 import { crossEntropy } from './lenetLayers';
 import { CLASSES, type Digits, IMAGE_PIXELS, IMAGE_SIDE } from './mnist';
 import type { Tf } from './tfBackend';
@@ -31,24 +31,25 @@ export function gradientShare(
   gradient: Float32Array,
 ): StepShare {
   const { images, labels } = batchOf(digits, indices);
-  const params = lenetTensors(tf, weights);
-  let correct: Tensor | undefined;
-  const { value, grads } = tf.tidy(() => {
-    const x = tf.tensor4d(images, [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
-    const y = tf.tensor1d(labels, 'int32');
-    const lossOf = (...values: Tensor[]) => {
-      const named = Object.fromEntries(LENET_PARAMETER_NAMES.map((name, i) => [name, values[i]])) as LenetTensors;
-      const logits = lenetLogits(tf, named, x);
-      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
-      return crossEntropy(tf, logits, y, total);
-    };
-    return tf.valueAndGrads(lossOf)(LENET_PARAMETER_NAMES.map((name) => params[name]));
+  return withLenetTensors(tf, weights, (params) => {
+    let correct: Tensor | undefined;
+    const { value, grads } = tf.tidy(() => {
+      const x = tf.tensor4d(images, [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
+      const y = tf.tensor1d(labels, 'int32');
+      const lossOf = (...values: Tensor[]) => {
+        const named = Object.fromEntries(LENET_PARAMETER_NAMES.map((name, i) => [name, values[i]])) as LenetTensors;
+        const logits = lenetLogits(tf, named, x);
+        correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
+        return crossEntropy(tf, logits, y, total);
+      };
+      return tf.valueAndGrads(lossOf)(LENET_PARAMETER_NAMES.map((name) => params[name]));
+    });
+    const views = lenetViews(gradient);
+    LENET_PARAMETER_NAMES.forEach((name, i) => views[name].set(grads[i].dataSync()));
+    const share = { loss: value.dataSync()[0], correct: correct!.dataSync()[0] };
+    tf.dispose([value, correct!, ...grads]);
+    return share;
   });
-  const views = lenetViews(gradient);
-  LENET_PARAMETER_NAMES.forEach((name, i) => views[name].set(grads[i].dataSync()));
-  const share = { loss: value.dataSync()[0], correct: correct!.dataSync()[0] };
-  tf.dispose([value, correct!, ...grads, ...Object.values(params)]);
-  return share;
 }
 
 function batchOf(digits: Digits, indices: Uint32Array): { images: Float32Array; labels: Int32Array } {
@@ -79,8 +80,7 @@ export function logitsOf(tf: Tf, params: LenetTensors, digits: Digits, start = 0
 
 /** How many of `count` digits from `start` the weights in `weights` (flat) classify right. */
 export function correctCount(tf: Tf, weights: Float32Array, digits: Digits, start: number, count: number): number {
-  const params = lenetTensors(tf, weights);
-  try {
+  return withLenetTensors(tf, weights, (params) => {
     const logits = logitsOf(tf, params, digits, start, count);
     let correct = 0;
     for (let i = 0; i < count; i++) {
@@ -88,7 +88,5 @@ export function correctCount(tf: Tf, weights: Float32Array, digits: Digits, star
       if (scores.indexOf(Math.max(...scores)) === digits.labels[start + i]) correct++;
     }
     return correct;
-  } finally {
-    tf.dispose(Object.values(params));
-  }
+  });
 }

@@ -13,7 +13,7 @@ import {
   fromTfjs,
   kernelOIHW,
   lenetInit,
-  lenetTensors,
+  withLenetTensors,
   lenetViews,
   toTfjs,
 } from './lenet';
@@ -123,7 +123,7 @@ export async function trainLenet(
   // The mini-batches since the last snapshot.
   let recent = { loss: 0, correct: 0, seen: 0, steps: 0 };
   const snapshot = (epoch: number, testAccuracy?: number) => {
-    const [conv1, conv2] = withTensors(tf, weights, (p) => [
+    const [conv1, conv2] = withLenetTensors(tf, weights, (p) => [
       kernelOIHW(tf, p['conv1.weight']),
       kernelOIHW(tf, p['conv2.weight']),
     ]);
@@ -191,7 +191,7 @@ export async function trainLenet(
       aborted,
       epochs,
       testAccuracy: complete ? epochs[epochs.length - 1].testAccuracy : await pool.accuracy('test'),
-      state: withTensors(tf, weights, (p) => fromTfjs(tf, p)),
+      state: withLenetTensors(tf, weights, (p) => fromTfjs(tf, p)),
     };
   } finally {
     await pool.close();
@@ -204,16 +204,6 @@ function setWeights(tf: Tf, weights: Float32Array, state: LenetStateDict): void 
   const views = lenetViews(weights);
   for (const [name, tensor] of Object.entries(tensors)) views[name as keyof LenetTensors].set(tensor.dataSync());
   tf.dispose(Object.values(tensors));
-}
-
-/** f applied to tensors of the flat weights, which are disposed after. */
-function withTensors<T>(tf: Tf, weights: Float32Array, f: (params: LenetTensors) => T): T {
-  const params = lenetTensors(tf, weights);
-  try {
-    return f(params);
-  } finally {
-    tf.dispose(Object.values(params));
-  }
 }
 
 /** The run's weights as a safetensors file, with what produced them in its metadata. */
