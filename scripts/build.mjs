@@ -1,10 +1,12 @@
 // Bundles the programs (extension host and its LeNet worker, webviews, CLI) with esbuild and copies
-// the tfjs WASM binaries and the packed MNIST digits next to them. `--watch` rebuilds on change.
+// the tfjs WASM binaries and the packed MNIST digits next to them, after assembling our own
+// WebAssembly (src/core/wasm) where its source changed. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeMnistData } from './mnistData.mjs';
+import { writeWasmModules } from './wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -44,6 +46,7 @@ const builds = [
   { entryPoints: ['webview/evolution/main.ts'], outfile: 'dist/evolutionView.js', platform: 'browser', format: 'iife' },
 ];
 
+for (const file of await writeWasmModules(root)) console.log(`assembled ${file}`);
 mkdirSync(dist, { recursive: true });
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {

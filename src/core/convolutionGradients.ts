@@ -1,8 +1,8 @@
 // The gradients of a stride-1 convolution followed by a max-pool of stride = size, for
-// lenetLayers: the pool's routing and the sparse filter gradient are loops in JavaScript
-// over typed arrays (tfjs-wasm's MaxPoolWithArgmax keeps the last maximum, not PyTorch's
-// first, and starts from the smallest positive float, not −∞), the rest XNNPACK's
-// convolution and plain matrix product, and scatterND. Tensors are NHWC, filters HWIO;
+// lenetLayers: the pool's routing is a loop in JavaScript over typed arrays (tfjs-wasm's
+// MaxPoolWithArgmax keeps the last maximum, not PyTorch's first, and starts from the
+// smallest positive float, not −∞), the rest XNNPACK's convolution and plain matrix
+// product, and scatterND. Tensors are NHWC, filters HWIO;
 // "positions" are the convolution's outputs (b, y, x) in row-major order.
 import type { Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Tf } from './tfBackend';
@@ -47,80 +47,6 @@ export function routeToMaxima(tf: Tf, maxima: Int32Array, dPooled: Tensor4D, con
   const size = convShape.reduce((a, b) => a * b, 1);
   const indices = tf.tensor2d(maxima, [maxima.length, 1], 'int32');
   return tf.reshape(tf.scatterND(indices, tf.reshape(dPooled, [-1]), [size]), [size / channels, channels]);
-}
-
-/**
- * dW[kh, kw, i, c] = Σ over pooled values (b, y, x, c) of their gradient times the input
- * under their window's first maximum: 1/pool² of the dense product's terms (the others
- * route no gradient), summed in scalar JavaScript, which beats XNNPACK's dense product from
- * 3 × 3 pools. Only windows with a gradient (about half, after the ReLU) are searched, and
- * for the pooled value itself, which does without a comparison that mispredicts.
- */
-export function sparseFilterGradient(
-  tf: Tf,
-  x: Tensor4D,
-  conv: Tensor4D,
-  pooled: Tensor4D,
-  dPooled: Tensor4D,
-  shape: Shape4,
-): Tensor4D {
-  const [, height, width, inChannels] = x.shape;
-  const [, convHeight, convWidth, outChannels] = conv.shape;
-  const [batch, outHeight, outWidth] = pooled.shape;
-  const pool = convHeight / outHeight;
-  const [k] = shape;
-  const input = x.dataSync();
-  const maxima = pooled.dataSync();
-  const d = dPooled.dataSync();
-  const values = heapView(tf, conv); // no tfjs call below this
-  // Window cell → its offset in conv and in x.
-  const cells = pool * pool;
-  const convOffsets = new Int32Array(cells);
-  const inputOffsets = new Int32Array(cells);
-  for (let cell = 0; cell < cells; cell++) {
-    const [i, j] = [Math.floor(cell / pool), cell % pool];
-    convOffsets[cell] = (i * convWidth + j) * outChannels;
-    inputOffsets[cell] = (i * width + j) * inChannels;
-  }
-  // [o][kh][kw][i]: one filter's taps are contiguous, as is a patch row of the input.
-  // Float64: tens of thousands of terms add up without float32's rounding.
-  const taps = k * k * inChannels;
-  const sums = new Float64Array(outChannels * taps);
-  const inputRow = width * inChannels;
-  let e = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let y = 0; y < outHeight; y++) {
-      for (let xx = 0; xx < outWidth; xx++) {
-        const corner = ((b * convHeight + y * pool) * convWidth + xx * pool) * outChannels;
-        const origin = ((b * height + y * pool) * width + xx * pool) * inChannels;
-        for (let o = 0; o < outChannels; o++, e++) {
-          const g = d[e];
-          if (g === 0) continue;
-          let cell = 0;
-          while (cell < cells - 1 && values[corner + o + convOffsets[cell]] !== maxima[e]) cell++;
-          let t = o * taps;
-          for (let kh = 0, row = origin + inputOffsets[cell]; kh < k; kh++, row += inputRow) {
-            for (let q = row, end = row + k * inChannels; q < end; q++, t++) sums[t] += g * input[q];
-          }
-        }
-      }
-    }
-  }
-  const dw = new Float32Array(sums.length); // HWIO
-  for (let o = 0; o < outChannels; o++) {
-    for (let tap = 0; tap < taps; tap++) dw[tap * outChannels + o] = sums[o * taps + tap];
-  }
-  return tf.tensor4d(dw, shape);
-}
-
-/**
- * A tensor's values without copying them out of WASM's heap where the backend allows (the
- * convolution's output is megabytes a step), else dataSync's copy. Valid until the next
- * tfjs call, which may grow the heap.
- */
-function heapView(tf: Tf, tensor: Tensor4D): ArrayLike<number> {
-  const backend = tf.backend() as Partial<{ typedArrayFromHeap: (t: Tensor4D) => ArrayLike<number> }>;
-  return backend.typedArrayFromHeap?.(tensor) ?? tensor.dataSync();
 }
 
 /**

@@ -9,7 +9,7 @@
 // toTfjs/fromTfjs convert at the boundary, fc1's rows included, so no transpose runs
 // per batch.
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
-import { convMaxPoolRelu, dense } from './lenetLayers';
+import { convMaxPoolRelu, dense, imageConvMaxPoolRelu } from './lenetLayers';
 import type { TensorValues } from './formats/weightFile';
 import { type Random, pytorchDefaultInit } from './random';
 import type { Tf } from './tfBackend';
@@ -141,8 +141,8 @@ export function kernelOIHW(tf: Tf, hwio: Tensor): Float32Array {
 
 /** Class scores for a batch of digits x: [B, 28, 28, 1] in [0, 1]. */
 export function lenetLogits(tf: Tf, p: LenetTensors, x: Tensor4D): Tensor2D {
-  const h1 = convMaxPoolRelu(tf, x, p['conv1.weight'] as Tensor4D, p['conv1.bias'] as Tensor1D, 3, false);
-  const h2 = convMaxPoolRelu(tf, h1, p['conv2.weight'] as Tensor4D, p['conv2.bias'] as Tensor1D, 2, true);
+  const h1 = imageConvMaxPoolRelu(tf, x, p['conv1.weight'] as Tensor4D, p['conv1.bias'] as Tensor1D, 3);
+  const h2 = convMaxPoolRelu(tf, h1, p['conv2.weight'] as Tensor4D, p['conv2.bias'] as Tensor1D, 2);
   const h3 = dense(tf, h2, p['fc1.weight'] as Tensor2D, p['fc1.bias'] as Tensor1D, true);
   return dense(tf, h3, p['fc2.weight'] as Tensor2D, p['fc2.bias'] as Tensor1D, false);
 }

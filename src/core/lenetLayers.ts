@@ -2,8 +2,9 @@
 // fastest tfjs backend here, WASM: there tfjs's own gradients are missing
 // (Conv2DBackpropFilter) or naive loops (Conv2DBackpropInput, MaxPoolGrad, transposed
 // matrix products) several times slower than XNNPACK's convolution and plain matrix
-// product, and they dominated a step. The forward passes are tfjs's. Nothing here needs
-// tfjs's registered gradients, which tfjs-core alone does not load.
+// product, and they dominated a step. The forward passes are tfjs's but the first block's,
+// which is ours in WebAssembly like its gradient. Nothing here needs tfjs's registered
+// gradients, which tfjs-core alone does not load.
 // The same code runs on every backend, so tests on the CPU backend check the WASM path.
 import type { GradSaveFunc, Scalar, Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import {
@@ -12,46 +13,57 @@ import {
   denseFilterGradient,
   firstMaxima,
   routeToMaxima,
-  sparseFilterGradient,
 } from './convolutionGradients';
+import { poolingConvolution, poolingConvolutionGradient, pooledSize } from './poolingConvolution';
 import type { Tf } from './tfBackend';
 
-/** From pools of 3 × 3, the filter gradient's sparse form is the faster (see sparseFilterGradient). */
-const SPARSE_FROM = 9;
+/**
+ * relu(maxPool(conv2d(x, filter) + bias, pool, stride pool)) of images of one channel (x is
+ * data: no input gradient), in our own WebAssembly (poolingConvolution.ts): x NHWC with
+ * C = 1, filter HWIO.
+ */
+export function imageConvMaxPoolRelu(tf: Tf, x: Tensor4D, filter: Tensor4D, bias: Tensor1D, pool: number): Tensor4D {
+  const [images, height, width] = x.shape;
+  const [k, , , channels] = filter.shape;
+  const shape = { images, height, width, k, pool, channels };
+  const input = x.dataSync() as Float32Array;
+  return withGradient(tf, [filter, bias], () => {
+    const activation = poolingConvolution(
+      shape,
+      input,
+      filter.dataSync() as Float32Array,
+      bias.dataSync() as Float32Array,
+    );
+    return {
+      value: tf.tensor4d(activation.out, [images, ...pooledSize(shape), channels]),
+      gradFunc: (dy) => {
+        const gradient = poolingConvolutionGradient(shape, input, activation, dy.dataSync() as Float32Array);
+        return [tf.tensor4d(gradient.filter, filter.shape), tf.tensor1d(gradient.bias)];
+      },
+    };
+  });
+}
 
 /**
  * relu(maxPool(conv2d(x, filter) + bias, pool, stride pool)): a stride-1 convolution without
- * padding, x NHWC, filter HWIO. The bias is added after the pool, which is the same and
- * pool² times cheaper. `inputGradient: false` (x is data) skips the input's gradient.
+ * padding, x NHWC, filter HWIO, with the gradients of x, filter and bias. The bias is added
+ * after the pool, which is the same and pool² times cheaper.
  */
-export function convMaxPoolRelu(
-  tf: Tf,
-  x: Tensor4D,
-  filter: Tensor4D,
-  bias: Tensor1D,
-  pool: number,
-  inputGradient: boolean,
-): Tensor4D {
-  return withGradient(tf, inputGradient ? [x, filter, bias] : [filter, bias], (save) => {
+export function convMaxPoolRelu(tf: Tf, x: Tensor4D, filter: Tensor4D, bias: Tensor1D, pool: number): Tensor4D {
+  return withGradient(tf, [x, filter, bias], (save) => {
     const conv = tf.conv2d(x, filter, 1, 'valid');
-    const pooled = tf.maxPool(conv, pool, pool, 'valid');
-    const out = tf.relu(tf.add(pooled, bias)) as Tensor4D;
-    save([x, filter, conv, pooled, out]);
+    const out = tf.relu(tf.add(tf.maxPool(conv, pool, pool, 'valid'), bias)) as Tensor4D;
+    save([x, filter, conv, out]);
     return {
       value: out,
-      gradFunc: (dy, [input, w, conv, pooled, out]) => {
+      gradFunc: (dy, [input, w, conv, out]) => {
         const dPooled = tf.mul(dy, tf.step(out)) as Tensor4D;
-        let routed: Tensor2D | undefined;
-        const dConv = () =>
-          (routed ??= routeToMaxima(tf, firstMaxima(conv as Tensor4D, pool), dPooled, conv.shape as Shape4));
-        const dFilter =
-          pool * pool >= SPARSE_FROM
-            ? sparseFilterGradient(tf, input as Tensor4D, conv as Tensor4D, pooled as Tensor4D, dPooled, filter.shape)
-            : denseFilterGradient(tf, input as Tensor4D, dConv(), filter.shape);
-        const dBias = tf.sum(dPooled, [0, 1, 2]);
-        return inputGradient
-          ? [convInputGradient(tf, dConv(), w as Tensor4D, x.shape), dFilter, dBias]
-          : [dFilter, dBias];
+        const dConv = routeToMaxima(tf, firstMaxima(conv as Tensor4D, pool), dPooled, conv.shape as Shape4);
+        return [
+          convInputGradient(tf, dConv, w as Tensor4D, x.shape),
+          denseFilterGradient(tf, input as Tensor4D, dConv, filter.shape),
+          tf.sum(dPooled, [0, 1, 2]),
+        ];
       },
     };
   });
