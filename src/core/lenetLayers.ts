@@ -2,71 +2,80 @@
 // fastest tfjs backend here, WASM: there tfjs's own gradients are missing
 // (Conv2DBackpropFilter) or naive loops (Conv2DBackpropInput, MaxPoolGrad, transposed
 // matrix products) several times slower than XNNPACK's convolution and plain matrix
-// product, and they dominated a step. The forward passes are tfjs's but the first block's,
-// which is ours in WebAssembly like its gradient. Nothing here needs tfjs's registered
-// gradients, which tfjs-core alone does not load.
+// product, and they dominated a step. The convolution blocks are our WebAssembly
+// (poolingConvolution.ts) but for conv2's convolution itself, XNNPACK's; the dense layers and
+// the loss are tfjs ops. Nothing here needs tfjs's registered gradients, which tfjs-core
+// alone does not load.
 // The same code runs on every backend, so tests on the CPU backend check the WASM path.
 import type { GradSaveFunc, Scalar, Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import {
-  type Shape4,
-  convInputGradient,
-  denseFilterGradient,
-  firstMaxima,
-  routeToMaxima,
-} from './convolutionGradients';
-import { poolingConvolution, poolingConvolutionGradient, pooledSize } from './poolingConvolution';
+  type PoolingConvolutionShape,
+  maxPoolRelu,
+  poolingConvolution,
+  poolingConvolutionGradients,
+  pooledSize,
+} from './poolingConvolution';
 import type { Tf } from './tfBackend';
 
 /**
  * relu(maxPool(conv2d(x, filter) + bias, pool, stride pool)) of images of one channel (x is
- * data: no input gradient), in our own WebAssembly (poolingConvolution.ts): x NHWC with
- * C = 1, filter HWIO.
+ * data: no input gradient), all in our WebAssembly: x NHWC with C = 1, filter HWIO.
  */
 export function imageConvMaxPoolRelu(tf: Tf, x: Tensor4D, filter: Tensor4D, bias: Tensor1D, pool: number): Tensor4D {
-  const [images, height, width] = x.shape;
-  const [k, , , channels] = filter.shape;
-  const shape = { images, height, width, k, pool, channels };
-  const input = x.dataSync() as Float32Array;
+  const shape = blockShape(x, filter, pool);
+  const [input, weights] = [x.dataSync() as Float32Array, filter.dataSync() as Float32Array];
   return withGradient(tf, [filter, bias], () => {
-    const activation = poolingConvolution(
-      shape,
-      input,
-      filter.dataSync() as Float32Array,
-      bias.dataSync() as Float32Array,
-    );
+    const activation = poolingConvolution(shape, input, weights, bias.dataSync() as Float32Array);
     return {
-      value: tf.tensor4d(activation.out, [images, ...pooledSize(shape), channels]),
+      value: pooledTensor(tf, shape, activation.out),
       gradFunc: (dy) => {
-        const gradient = poolingConvolutionGradient(shape, input, activation, dy.dataSync() as Float32Array);
-        return [tf.tensor4d(gradient.filter, filter.shape), tf.tensor1d(gradient.bias)];
+        const gradients = poolingConvolutionGradients(shape, input, weights, activation, dy.dataSync() as Float32Array);
+        return [tf.tensor4d(gradients.filter, filter.shape), tf.tensor1d(gradients.bias)];
       },
     };
   });
 }
 
 /**
- * relu(maxPool(conv2d(x, filter) + bias, pool, stride pool)): a stride-1 convolution without
- * padding, x NHWC, filter HWIO, with the gradients of x, filter and bias. The bias is added
- * after the pool, which is the same and pool² times cheaper.
+ * relu(maxPool(conv2d(x, filter) + bias, pool, stride pool)) with the gradients of x, filter
+ * and bias: a stride-1 convolution without padding (XNNPACK's), x NHWC, filter HWIO; the
+ * pool and the gradients are our WebAssembly.
  */
 export function convMaxPoolRelu(tf: Tf, x: Tensor4D, filter: Tensor4D, bias: Tensor1D, pool: number): Tensor4D {
+  const shape = blockShape(x, filter, pool);
   return withGradient(tf, [x, filter, bias], (save) => {
     const conv = tf.conv2d(x, filter, 1, 'valid');
-    const out = tf.relu(tf.add(tf.maxPool(conv, pool, pool, 'valid'), bias)) as Tensor4D;
-    save([x, filter, conv, out]);
+    const activation = maxPoolRelu(shape, conv.dataSync() as Float32Array, bias.dataSync() as Float32Array);
+    conv.dispose();
+    save([x, filter]);
     return {
-      value: out,
-      gradFunc: (dy, [input, w, conv, out]) => {
-        const dPooled = tf.mul(dy, tf.step(out)) as Tensor4D;
-        const dConv = routeToMaxima(tf, firstMaxima(conv as Tensor4D, pool), dPooled, conv.shape as Shape4);
+      value: pooledTensor(tf, shape, activation.out),
+      gradFunc: (dy, [input, weights]) => {
+        const gradients = poolingConvolutionGradients(
+          shape,
+          input.dataSync() as Float32Array,
+          weights.dataSync() as Float32Array,
+          activation,
+          dy.dataSync() as Float32Array,
+        );
         return [
-          convInputGradient(tf, dConv, w as Tensor4D, x.shape),
-          denseFilterGradient(tf, input as Tensor4D, dConv, filter.shape),
-          tf.sum(dPooled, [0, 1, 2]),
+          tf.tensor4d(gradients.input!, x.shape),
+          tf.tensor4d(gradients.filter, filter.shape),
+          tf.tensor1d(gradients.bias),
         ];
       },
     };
   });
+}
+
+function blockShape(x: Tensor4D, filter: Tensor4D, pool: number): PoolingConvolutionShape {
+  const [images, height, width, inChannels] = x.shape;
+  const [k, , , channels] = filter.shape;
+  return { images, height, width, inChannels, k, pool, channels };
+}
+
+function pooledTensor(tf: Tf, shape: PoolingConvolutionShape, out: Float32Array): Tensor4D {
+  return tf.tensor4d(out, [shape.images, ...pooledSize(shape), shape.channels]);
 }
 
 /** x·w + b, then ReLU if asked; x [N, ...] flattened to [N, in], w [in, out]. */

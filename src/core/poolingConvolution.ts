@@ -1,31 +1,41 @@
-// relu(maxPool(conv2d(x, w)) + bias) for images of one channel, and its filter and bias
-// gradients, in our own WebAssembly (wasm/poolingConvolution.wat says why and lays out the
-// memory). Each thread compiles its own instance on first use; a call copies its inputs in
-// and its results out, so nothing is shared between calls.
+// The block relu(maxPool(conv2d(x, w)) + bias) of LeNet and its gradients, in our own
+// WebAssembly (wasm/poolingConvolution.wat says why and lays out the memory). Each thread
+// compiles its own instance on first use; a call copies its inputs in and its results out,
+// so nothing is shared between calls. Tensors are NHWC, filters tfjs's HWIO.
 import wasmBase64 from './wasm/poolingConvolution.wasm';
 
-/** A batch of one-channel images, a k × k convolution to `channels`, and the pool's size. */
+/** A batch of inputs, a k × k stride-1 convolution to `channels`, and the pool's size. */
 export interface PoolingConvolutionShape {
   images: number;
   height: number;
   width: number;
+  inChannels: number;
   k: number;
   pool: number;
-  /** A multiple of 16 (the kernel keeps 16 channels in registers). */
   channels: number;
 }
 
 export interface PooledActivation {
   /** relu(max + bias), [images][outHeight][outWidth][channels]. */
   out: Float32Array;
-  /** For each value of `out`, its window's first maximum as a row-major cell index. */
+  /** For each value of `out`, its window's first maximum (PyTorch's choice) as a row-major cell. */
   cells: Int32Array;
+}
+
+export interface PoolingConvolutionGradients {
+  /** Absent for one-channel images: they are the data. */
+  input?: Float32Array;
+  /** HWIO. */
+  filter: Float32Array;
+  bias: Float32Array;
 }
 
 interface PoolingConvolutionExports {
   memory: WebAssembly.Memory;
   forward(...args: number[]): void;
+  maxPoolRelu(...args: number[]): void;
   filterGradient(...args: number[]): void;
+  gradients(...args: number[]): void;
 }
 
 let kernels: PoolingConvolutionExports | undefined;
@@ -41,68 +51,104 @@ export function pooledSize({ height, width, k, pool }: PoolingConvolutionShape):
   return [Math.floor((height - k + 1) / pool), Math.floor((width - k + 1) / pool)];
 }
 
-/** x [images][height][width], filter HWIO [k][k][1][channels], bias [channels]. */
+/** The whole block for one-channel images x: the convolution too is ours. */
 export function poolingConvolution(
   shape: PoolingConvolutionShape,
   x: Float32Array,
   filter: Float32Array,
   bias: Float32Array,
 ): PooledActivation {
-  const { images, height, width, k, pool, channels } = checked(shape, x);
-  if (filter.length !== k * k * channels || bias.length !== channels)
-    throw new Error('pooling convolution: the filter or bias does not match the shape');
-  const outputs = images * pooledSize(shape).reduce((a, b) => a * b) * channels;
-  const memory = layout(instance(), [x, filter, bias, outputs, outputs]);
+  const { images, height, width, k, pool, channels } = checked(shape, x, filter, bias);
+  if (shape.inChannels !== 1 || channels % 16 !== 0) fail(shape, 'our convolution takes one input channel to 16·n');
+  const memory = layout([x, filter, bias, outputs(shape), outputs(shape)]);
   instance().forward(
-    memory.at(0),
-    images,
-    height,
-    width,
-    k,
-    pool,
-    memory.at(1),
-    memory.at(2),
-    channels,
-    memory.at(3),
-    memory.at(4),
+    ...[memory.at(0), images, height, width, k, pool],
+    ...[memory.at(1), memory.at(2), channels, memory.at(3), memory.at(4)],
   );
   return { out: memory.floats(3).slice(), cells: memory.ints(4).slice() };
 }
 
-/**
- * The gradients of poolingConvolution's filter (HWIO) and bias given `dy`, the gradient of
- * its `out`: PyTorch's, where the gradient goes to each window's first maximum.
- */
-export function poolingConvolutionGradient(
-  shape: PoolingConvolutionShape,
-  x: Float32Array,
-  { out, cells }: PooledActivation,
-  dy: Float32Array,
-): { filter: Float32Array; bias: Float32Array } {
-  const { images, height, width, k, pool, channels } = checked(shape, x);
-  const taps = k * k;
-  const memory = layout(instance(), [x, dy, out, cells, channels * taps, channels]);
-  instance().filterGradient(
-    ...[memory.at(0), images, height, width, k, pool, channels],
-    ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5)],
+/** The rest of the block after a convolution computed elsewhere: conv is its output. */
+export function maxPoolRelu(shape: PoolingConvolutionShape, conv: Float32Array, bias: Float32Array): PooledActivation {
+  const { images, height, width, k, pool, channels } = shape;
+  const [convHeight, convWidth] = [height - k + 1, width - k + 1];
+  if (channels % 4 !== 0) fail(shape, 'the channels are not multiples of 4');
+  if (conv.length !== images * convHeight * convWidth * channels) fail(shape, `${conv.length} convolution values`);
+  const memory = layout([conv, bias, outputs(shape), outputs(shape)]);
+  instance().maxPoolRelu(
+    ...[memory.at(0), images, convHeight, convWidth, channels, pool],
+    ...[memory.at(1), memory.at(2), memory.at(3)],
   );
-  const byOutput = memory.floats(4); // [channels][k][k]
-  const filter = new Float32Array(taps * channels);
-  for (let o = 0; o < channels; o++) {
-    for (let tap = 0; tap < taps; tap++) filter[tap * channels + o] = byOutput[o * taps + tap];
-  }
-  return { filter, bias: memory.floats(5).slice() };
+  return { out: memory.floats(2).slice(), cells: memory.ints(3).slice() };
 }
 
-/** The shape, once it is one the kernel computes, else a clear error. */
-function checked(shape: PoolingConvolutionShape, x: Float32Array): PoolingConvolutionShape {
-  const { images, height, width, channels } = shape;
-  const fail = (why: string) => {
-    throw new Error(`pooling convolution of ${JSON.stringify(shape)}: ${why}`);
+/**
+ * The gradients of the block's input, filter and bias given `dy`, the gradient of its
+ * `out`: PyTorch's, each pooled value's gradient going to its window's first maximum.
+ */
+export function poolingConvolutionGradients(
+  shape: PoolingConvolutionShape,
+  x: Float32Array,
+  filter: Float32Array,
+  { out, cells }: PooledActivation,
+  dy: Float32Array,
+): PoolingConvolutionGradients {
+  const { images, height, width, inChannels, k, pool, channels } = checked(shape, x, filter);
+  if (dy.length !== out.length || out.length !== outputs(shape)) fail(shape, 'dy or out has another shape');
+  const taps = k * k;
+  if (inChannels === 1) {
+    const memory = layout([x, dy, out, cells, channels * taps, channels]);
+    instance().filterGradient(
+      ...[memory.at(0), images, height, width, k, pool, channels],
+      ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5)],
+    );
+    return { filter: transpose(memory.floats(4), channels, taps), bias: memory.floats(5).slice() };
+  }
+  const perOutput = taps * inChannels;
+  const memory = layout([x, transpose(filter, perOutput, channels), dy, out, cells, filter.length, channels, x.length]);
+  instance().gradients(
+    ...[memory.at(0), images, height, width, inChannels, k, pool, channels],
+    ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5), memory.at(6), memory.at(7)],
+  );
+  return {
+    input: memory.floats(7).slice(),
+    filter: transpose(memory.floats(5), channels, perOutput),
+    bias: memory.floats(6).slice(),
   };
-  if (Math.min(images, ...pooledSize(shape)) < 1) fail('no output');
-  if (channels % 16 !== 0) fail('the channels are not a multiple of 16');
-  if (x.length !== images * height * width) fail(`${x.length} input values`);
+}
+
+/** A [rows][columns] matrix as [columns][rows]: HWIO ⇄ OHWI filters. */
+function transpose(values: Float32Array, rows: number, columns: number): Float32Array {
+  const transposed = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) transposed[c * rows + r] = values[r * columns + c];
+  }
+  return transposed;
+}
+
+function outputs(shape: PoolingConvolutionShape): number {
+  return shape.images * pooledSize(shape).reduce((a, b) => a * b) * shape.channels;
+}
+
+function fail(shape: PoolingConvolutionShape, why: string): never {
+  throw new Error(`pooling convolution of ${JSON.stringify(shape)}: ${why}`);
+}
+
+/** The shape, once it is one the kernels compute and the arrays fit it, else a clear error. */
+function checked(
+  shape: PoolingConvolutionShape,
+  x: Float32Array,
+  filter: Float32Array,
+  bias?: Float32Array,
+): PoolingConvolutionShape {
+  const { images, height, width, inChannels, k, channels } = shape;
+  if (Math.min(images, ...pooledSize(shape)) < 1) fail(shape, 'no output');
+  if (channels % 4 !== 0 || (inChannels !== 1 && inChannels % 4 !== 0)) {
+    fail(shape, 'the channels are not multiples of 4');
+  }
+  if (x.length !== images * height * width * inChannels) fail(shape, `${x.length} input values`);
+  if (filter.length !== k * k * inChannels * channels) fail(shape, `${filter.length} filter values`);
+  if (bias && bias.length !== channels) fail(shape, `${bias.length} bias values`);
   return shape;
 }
 
@@ -110,27 +156,25 @@ function checked(shape: PoolingConvolutionShape, x: Float32Array): PoolingConvol
  * Places arrays (copied in) and output sizes (in 4-byte values) one after the other in the
  * instance's memory, 16-byte aligned, growing it as needed.
  */
-function layout(kernels: PoolingConvolutionExports, regions: (Float32Array | Int32Array | number)[]) {
+function layout(regions: (Float32Array | Int32Array | number)[]) {
+  const { memory } = instance();
+  const lengths = regions.map((region) => (typeof region === 'number' ? region : region.length));
   const offsets: number[] = [];
   let end = 0;
-  for (const region of regions) {
+  for (const length of lengths) {
     offsets.push(end);
-    end += Math.ceil((typeof region === 'number' ? region : region.length) / 4) * 16;
+    end += Math.ceil(length / 4) * 16;
   }
-  const { memory } = kernels;
   const missing = end - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / 65536));
   regions.forEach((region, i) => {
-    if (typeof region !== 'number')
-      new (region.constructor as typeof Float32Array)(memory.buffer, offsets[i], region.length).set(region);
+    if (typeof region === 'number') return;
+    const view = region instanceof Int32Array ? Int32Array : Float32Array;
+    new view(memory.buffer, offsets[i], region.length).set(region);
   });
-  const length = (i: number) => {
-    const region = regions[i];
-    return typeof region === 'number' ? region : region.length;
-  };
   return {
     at: (i: number) => offsets[i],
-    floats: (i: number) => new Float32Array(memory.buffer, offsets[i], length(i)),
-    ints: (i: number) => new Int32Array(memory.buffer, offsets[i], length(i)),
+    floats: (i: number) => new Float32Array(memory.buffer, offsets[i], lengths[i]),
+    ints: (i: number) => new Int32Array(memory.buffer, offsets[i], lengths[i]),
   };
 }

@@ -7,18 +7,21 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import {
   type PoolingConvolutionShape,
+  maxPoolRelu,
   poolingConvolution,
-  poolingConvolutionGradient,
+  poolingConvolutionGradients,
   pooledSize,
 } from '../../src/core/poolingConvolution';
 import { seededRandom } from '../../src/core/random';
 
 const WASM = join(__dirname, '..', '..', 'src', 'core', 'wasm');
 
-/** LeNet's first block, and an odd one: a 3 × 3 filter, pools of 2 and rows left over. */
+/** LeNet's two blocks, and odd ones: 3 × 3 filters, pools of 2 and a column left over. */
 const SHAPES: PoolingConvolutionShape[] = [
-  { images: 3, height: 28, width: 28, k: 5, pool: 3, channels: 32 },
-  { images: 2, height: 12, width: 15, k: 3, pool: 2, channels: 16 },
+  { images: 3, height: 28, width: 28, inChannels: 1, k: 5, pool: 3, channels: 32 },
+  { images: 3, height: 8, width: 8, inChannels: 32, k: 5, pool: 2, channels: 64 },
+  { images: 2, height: 12, width: 15, inChannels: 1, k: 3, pool: 2, channels: 16 },
+  { images: 2, height: 12, width: 15, inChannels: 4, k: 3, pool: 2, channels: 8 },
 ];
 
 function uniform(length: number, seed: number, scale = 1): Float32Array {
@@ -35,16 +38,28 @@ function reference(
   dy: Float32Array,
 ) {
   const tf = tfjs();
-  const { images, height, width, k, pool, channels } = shape;
-  const input = tf.tensor4d(x, [images, height, width, 1]);
+  const { images, height, width, inChannels, k, pool, channels } = shape;
   const gradient = tf.tensor4d(dy, [images, ...pooledSize(shape), channels]);
-  const block = (filter: Tensor, bias: Tensor) =>
-    tf.relu(tf.add(tf.maxPool(tf.conv2d(input, filter as Tensor4D, 1, 'valid'), pool, pool, 'valid'), bias));
-  const filter = tf.tensor4d(w, [k, k, 1, channels]);
-  const bias = tf.tensor1d(b);
-  const out = block(filter, bias);
-  const [dw, db] = tf.grads((...args: Tensor[]) => tf.sum(tf.mul(block(args[0], args[1]), gradient)))([filter, bias]);
-  return { out: out.dataSync(), filter: dw.dataSync(), bias: db.dataSync() };
+  const [input, filter, bias] = [
+    tf.tensor4d(x, [images, height, width, inChannels]),
+    tf.tensor4d(w, [k, k, inChannels, channels]),
+    tf.tensor1d(b),
+  ];
+  const conv = (input: Tensor, filter: Tensor) => tf.conv2d(input as Tensor4D, filter as Tensor4D, 1, 'valid');
+  const block = (input: Tensor, filter: Tensor, bias: Tensor) =>
+    tf.relu(tf.add(tf.maxPool(conv(input, filter), pool, pool, 'valid'), bias));
+  const [dx, dw, db] = tf.grads((...args: Tensor[]) => tf.sum(tf.mul(block(args[0], args[1], args[2]), gradient)))([
+    input,
+    filter,
+    bias,
+  ]);
+  return {
+    conv: conv(input, filter).dataSync() as Float32Array,
+    out: block(input, filter, bias).dataSync(),
+    input: dx.dataSync(),
+    filter: dw.dataSync(),
+    bias: db.dataSync(),
+  };
 }
 
 /** The largest |a − b| relative to the largest |b|. */
@@ -72,52 +87,60 @@ describe('poolingConvolution (our WebAssembly)', () => {
 
   for (const shape of SHAPES) {
     it(`computes tfjs's block and its gradients for ${JSON.stringify(shape)}`, () => {
-      const { images, height, width, k, channels } = shape;
+      const { images, height, width, inChannels, k, channels } = shape;
       const outputs = images * pooledSize(shape).reduce((a, b) => a * b) * channels;
-      const x = uniform(images * height * width, 1);
-      const w = uniform(k * k * channels, 2, 0.3);
+      const x = uniform(images * height * width * inChannels, 1);
+      const w = uniform(k * k * inChannels * channels, 2, 0.3);
       const b = uniform(channels, 3, 0.1);
       // Zeros too: where dy is 0 no gradient flows, as where ReLU cut the value.
       const dy = uniform(outputs, 4).map((v) => (Math.abs(v) < 0.3 ? 0 : v));
       const expected = reference(shape, x, w, b, dy);
-      const activation = poolingConvolution(shape, x, w, b);
+      // One-channel images: the convolution is ours too; else it is given.
+      const activation = inChannels === 1 ? poolingConvolution(shape, x, w, b) : maxPoolRelu(shape, expected.conv, b);
       assert.equal(activation.out.length, outputs);
       assert.ok(relativeError(activation.out, expected.out) < 1e-6, 'out');
       assert.ok(expected.out.some((v) => v === 0) && expected.out.some((v) => v > 0), 'ReLU cuts some values');
-      const gradient = poolingConvolutionGradient(shape, x, activation, dy);
-      assert.ok(relativeError(gradient.filter, expected.filter) < 1e-5, 'filter gradient');
-      assert.ok(relativeError(gradient.bias, expected.bias) < 1e-5, 'bias gradient');
+      const gradients = poolingConvolutionGradients(shape, x, w, activation, dy);
+      assert.ok(relativeError(gradients.filter, expected.filter) < 1e-5, 'filter gradient');
+      assert.ok(relativeError(gradients.bias, expected.bias) < 1e-5, 'bias gradient');
+      if (inChannels === 1) assert.equal(gradients.input, undefined);
+      else assert.ok(relativeError(gradients.input!, expected.input) < 1e-5, 'input gradient');
     });
   }
 
   it('sends the gradient to the first of equal maxima, as PyTorch does', () => {
     // A 1 × 1 filter of 1: the pooled window [0 0 0 / 0 5 0 / 0 0 5] has its maximum twice.
-    const shape = { images: 1, height: 3, width: 3, k: 1, pool: 3, channels: 16 };
+    const shape = { images: 1, height: 3, width: 3, inChannels: 1, k: 1, pool: 3, channels: 16 };
     const x = Float32Array.from([0, 0, 0, 0, 5, 0, 0, 0, 5]);
     const activation = poolingConvolution(shape, x, new Float32Array(16).fill(1), new Float32Array(16));
     assert.deepEqual([...activation.cells], new Array(16).fill(4));
     const dy = Float32Array.from({ length: 16 }, (_, o) => o + 1);
-    const gradient = poolingConvolutionGradient(shape, x, activation, dy);
+    const gradients = poolingConvolutionGradients(shape, x, new Float32Array(16).fill(1), activation, dy);
     assert.deepEqual(
-      [...gradient.filter],
+      [...gradients.filter],
       [...dy].map((g) => 5 * g),
     );
-    assert.deepEqual([...gradient.bias], [...dy]);
+    assert.deepEqual([...gradients.bias], [...dy]);
+    // Several channels: a 2 × 2 window [0 5 / 5 0] of a given convolution (1 × 1, of 1).
+    const pooled = { images: 1, height: 2, width: 2, inChannels: 4, k: 1, pool: 2, channels: 4 };
+    const input = Float32Array.from([0, 5, 5, 0].flatMap((v) => [v, v, v, v]));
+    const identity = Float32Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const routed = maxPoolRelu(pooled, input, new Float32Array(4));
+    assert.deepEqual([...routed.cells], [1, 1, 1, 1]);
+    const back = poolingConvolutionGradients(pooled, input, identity, routed, Float32Array.from([1, 2, 3, 4]));
+    assert.deepEqual([...back.input!], [0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('refuses shapes it cannot compute, saying why', () => {
-    const shape = { images: 1, height: 8, width: 8, k: 5, pool: 2, channels: 8 };
+    const shape = { images: 1, height: 8, width: 8, inChannels: 1, k: 5, pool: 2, channels: 8 };
     const x = new Float32Array(64);
-    assert.throws(
-      () => poolingConvolution(shape, x, new Float32Array(200), new Float32Array(8)),
-      /not a multiple of 16/,
-    );
-    const tooSmall = { ...shape, k: 9, channels: 16 };
-    assert.throws(() => poolingConvolution(tooSmall, x, new Float32Array(81 * 16), new Float32Array(16)), /no output/);
-    const wide = { ...shape, channels: 16 };
-    assert.throws(
-      () => poolingConvolution(wide, new Float32Array(10), new Float32Array(400), new Float32Array(16)),
-      /10 input values/,
-    );
+    const [w, b] = [new Float32Array(200), new Float32Array(8)];
+    assert.throws(() => poolingConvolution(shape, x, w, b), /one input channel to 16·n/);
+    assert.throws(() => poolingConvolution({ ...shape, k: 9 }, x, w, b), /no output/);
+    assert.throws(() => poolingConvolution(shape, new Float32Array(10), w, b), /10 input values/);
+    assert.throws(() => poolingConvolution(shape, x, new Float32Array(199), b), /199 filter values/);
+    const odd = { ...shape, inChannels: 6, channels: 6 };
+    assert.throws(() => maxPoolRelu(odd, new Float32Array(16 * 6), new Float32Array(6)), /not multiples of 4/);
+    assert.throws(() => maxPoolRelu(shape, new Float32Array(10), b), /10 convolution values/);
   });
 });

@@ -1,21 +1,27 @@
-;; LeNet's first block, relu(maxPool(conv2d(x, w)) + bias), and its filter gradient, for
-;; images of one channel, in WebAssembly SIMD. Why our own: XNNPACK is at its slowest with
-;; one input channel, tfjs's max-pool loses which window cell held the maximum, and the
-;; filter gradient then needs that cell for every pooled value: in JavaScript it was a
-;; quarter of a training step. Here the maximum's cell comes out of the forward pass, and
-;; the gradient visits only the cells that carry one (1/pool² of a dense product's terms).
+;; LeNet's blocks relu(maxPool(conv2d(x, w)) + bias) and their gradients in WebAssembly SIMD.
+;; Why our own: tfjs's max-pool loses which window cell held the maximum, and every gradient
+;; of the block needs it; found again in JavaScript and routed through dense products
+;; (tfjs-wasm has no convolution gradients), the backward passes were half a training step.
+;; Here the forward pass yields each maximum's cell, and the gradients visit only the cells
+;; that carry one: 1/pool² of a dense product's terms, fewer still after the ReLU. The first
+;; block's convolution is here too (XNNPACK is at its slowest with one input channel); the
+;; second's is XNNPACK's, pooled here (maxPoolRelu).
 ;; Assembled by scripts/wasm.mjs into poolingConvolution.wasm.ts; see poolingConvolution.ts.
 ;;
 ;; Memory is laid out by the caller; every pointer is a byte offset. Layouts:
-;;   x      f32 [images][height][width]
-;;   w      f32 [k][k][channels]               (tfjs's HWIO with I = 1)
+;;   x      f32 [images][height][width][inChannels]           (inChannels = 1: images)
+;;   w      f32 [k][k][channels] for images (tfjs's HWIO with I = 1), else
+;;          f32 [channels][k][k][inChannels]                   (OHWI, PyTorch's order but I last)
+;;   conv   f32 [images][convHeight][convWidth][channels]      (a convolution's output)
 ;;   bias   f32 [channels]
 ;;   out    f32 [images][outHeight][outWidth][channels], outHeight = (height − k + 1) / pool
 ;;   cells  i32, as out: the row-major cell of its window's first maximum (PyTorch's choice)
 ;;   dy     f32, as out: the gradient of out
-;;   dw     f32 [channels][k][k]               (written, not added to)
+;;   dw     f32 [channels][k][k][inChannels]  (written, not added to)
 ;;   db     f32 [channels]
-;; channels must be a multiple of 16: four vectors of four channels stay in registers.
+;;   dx     f32, as x
+;; For images, channels must be a multiple of 16 (four vectors of four channels stay in
+;; registers); else channels and inChannels multiples of 4.
 (module
   (memory (export "memory") 1)
 
@@ -202,6 +208,142 @@
                   (br_if $taps (i32.lt_u (local.tee $kh (i32.add (local.get $kh) (i32.const 1))) (local.get $k))))
                 (local.set $d (i32.add (local.get $db) (i32.shl (local.get $o) (i32.const 2))))
                 (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (local.get $g)))))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $cells (i32.add (local.get $cells) (i32.const 4)))
+            (br_if $outputs (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (local.get $channels))))
+          (br_if $columns (i32.lt_u (local.tee $px (i32.add (local.get $px) (i32.const 1))) (local.get $outWidth))))
+        (br_if $rows (i32.lt_u (local.tee $py (i32.add (local.get $py) (i32.const 1))) (local.get $outHeight))))
+      (br_if $images (i32.lt_u (local.tee $image (i32.add (local.get $image) (i32.const 1))) (local.get $images)))))
+
+  ;; out = relu(maxPool(conv) + bias) and each maximum's cell, as forward's.
+  (func (export "maxPoolRelu")
+    (param $conv i32) (param $images i32) (param $convHeight i32) (param $convWidth i32) (param $channels i32)
+    (param $pool i32) (param $bias i32) (param $out i32) (param $cells i32)
+    (local $outHeight i32) (local $outWidth i32) (local $rowBytes i32) (local $tapBytes i32)
+    (local $image i32) (local $py i32) (local $px i32) (local $group i32) (local $cy i32) (local $cx i32)
+    (local $cell i32) (local $window i32) (local $p i32)
+    (local $v v128) (local $best v128) (local $arg v128) (local $mask v128)
+    (local.set $outHeight (i32.div_u (local.get $convHeight) (local.get $pool)))
+    (local.set $outWidth (i32.div_u (local.get $convWidth) (local.get $pool)))
+    (local.set $tapBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $convWidth) (local.get $tapBytes)))
+    (local.set $image (i32.const 0))
+    (loop $images
+      (local.set $py (i32.const 0))
+      (loop $rows
+        (local.set $px (i32.const 0))
+        (loop $columns
+          (local.set $window
+            (i32.add
+              (local.get $conv)
+              (i32.add
+                (i32.mul
+                  (i32.add (i32.mul (local.get $image) (local.get $convHeight)) (i32.mul (local.get $py) (local.get $pool)))
+                  (local.get $rowBytes))
+                (i32.mul (i32.mul (local.get $px) (local.get $pool)) (local.get $tapBytes)))))
+          (local.set $group (i32.const 0))
+          (loop $groups
+            (local.set $best (f32x4.splat (f32.const -inf)))
+            (local.set $arg (v128.const i32x4 0 0 0 0))
+            (local.set $cell (i32.const 0))
+            (local.set $cy (i32.const 0))
+            (loop $cellRows
+              (local.set $p
+                (i32.add (local.get $window)
+                  (i32.add (i32.mul (local.get $cy) (local.get $rowBytes)) (i32.shl (local.get $group) (i32.const 2)))))
+              (local.set $cx (i32.const 0))
+              (loop $cellColumns
+                (local.set $v (v128.load (local.get $p)))
+                (local.set $mask (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $mask)))
+                (local.set $arg (v128.bitselect (i32x4.splat (local.get $cell)) (local.get $arg) (local.get $mask)))
+                (local.set $cell (i32.add (local.get $cell) (i32.const 1)))
+                (local.set $p (i32.add (local.get $p) (local.get $tapBytes)))
+                (br_if $cellColumns (i32.lt_u (local.tee $cx (i32.add (local.get $cx) (i32.const 1))) (local.get $pool))))
+              (br_if $cellRows (i32.lt_u (local.tee $cy (i32.add (local.get $cy) (i32.const 1))) (local.get $pool))))
+            (v128.store (local.get $out)
+              (f32x4.max
+                (f32x4.add (local.get $best) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $group) (i32.const 2)))))
+                (v128.const i32x4 0 0 0 0)))
+            (v128.store (local.get $cells) (local.get $arg))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $cells (i32.add (local.get $cells) (i32.const 16)))
+            (br_if $groups (i32.lt_u (local.tee $group (i32.add (local.get $group) (i32.const 4))) (local.get $channels))))
+          (br_if $columns (i32.lt_u (local.tee $px (i32.add (local.get $px) (i32.const 1))) (local.get $outWidth))))
+        (br_if $rows (i32.lt_u (local.tee $py (i32.add (local.get $py) (i32.const 1))) (local.get $outHeight))))
+      (br_if $images (i32.lt_u (local.tee $image (i32.add (local.get $image) (i32.const 1))) (local.get $images)))))
+
+  ;; The block's three gradients for inputs of several channels. For each pooled value
+  ;; (image, py, px, o) with a gradient g (dy ≠ 0 and out > 0), at its maximum (y, x):
+  ;;   dw[o][kh][kw][:] += g · x[image][y + kh][x + kw][:]
+  ;;   dx[image][y + kh][x + kw][:] += g · w[o][kh][kw][:]
+  ;;   db[o] += g
+  ;; For a row kh both are runs of k · inChannels contiguous values.
+  (func (export "gradients")
+    (param $x i32) (param $images i32) (param $height i32) (param $width i32) (param $inChannels i32)
+    (param $k i32) (param $pool i32) (param $channels i32) (param $w i32) (param $dy i32) (param $out i32)
+    (param $cells i32) (param $dw i32) (param $db i32) (param $dx i32)
+    (local $outHeight i32) (local $outWidth i32) (local $pixelBytes i32) (local $rowBytes i32)
+    (local $runBytes i32) (local $filterBytes i32) (local $image i32) (local $py i32) (local $px i32)
+    (local $o i32) (local $cell i32) (local $offset i32) (local $kh i32) (local $end i32)
+    (local $xp i32) (local $dxp i32) (local $wp i32) (local $dwp i32) (local $dbp i32) (local $g f32) (local $gv v128)
+    (local.set $outHeight (i32.div_u (i32.add (i32.sub (local.get $height) (local.get $k)) (i32.const 1)) (local.get $pool)))
+    (local.set $outWidth (i32.div_u (i32.add (i32.sub (local.get $width) (local.get $k)) (i32.const 1)) (local.get $pool)))
+    (local.set $pixelBytes (i32.shl (local.get $inChannels) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $width) (local.get $pixelBytes)))
+    (local.set $runBytes (i32.mul (local.get $k) (local.get $pixelBytes)))
+    (local.set $filterBytes (i32.mul (local.get $k) (local.get $runBytes)))
+    (memory.fill (local.get $dw) (i32.const 0) (i32.mul (local.get $channels) (local.get $filterBytes)))
+    (memory.fill (local.get $db) (i32.const 0) (i32.shl (local.get $channels) (i32.const 2)))
+    (memory.fill (local.get $dx) (i32.const 0)
+      (i32.mul (i32.mul (local.get $images) (local.get $height)) (local.get $rowBytes)))
+    (local.set $image (i32.const 0))
+    (loop $images
+      (local.set $py (i32.const 0))
+      (loop $rows
+        (local.set $px (i32.const 0))
+        (loop $columns
+          (local.set $o (i32.const 0))
+          (loop $outputs
+            (local.set $g (f32.load (local.get $dy)))
+            (if (i32.and (f32.ne (local.get $g) (f32.const 0)) (f32.gt (f32.load (local.get $out)) (f32.const 0)))
+              (then
+                (local.set $cell (i32.load (local.get $cells)))
+                ;; The maximum's pixel, as a byte offset into x and dx.
+                (local.set $offset
+                  (i32.add
+                    (i32.mul
+                      (i32.add
+                        (i32.mul (local.get $image) (local.get $height))
+                        (i32.add (i32.mul (local.get $py) (local.get $pool)) (i32.div_u (local.get $cell) (local.get $pool))))
+                      (local.get $rowBytes))
+                    (i32.mul
+                      (i32.add (i32.mul (local.get $px) (local.get $pool)) (i32.rem_u (local.get $cell) (local.get $pool)))
+                      (local.get $pixelBytes))))
+                (local.set $xp (i32.add (local.get $x) (local.get $offset)))
+                (local.set $dxp (i32.add (local.get $dx) (local.get $offset)))
+                (local.set $wp (i32.add (local.get $w) (i32.mul (local.get $o) (local.get $filterBytes))))
+                (local.set $dwp (i32.add (local.get $dw) (i32.mul (local.get $o) (local.get $filterBytes))))
+                (local.set $gv (f32x4.splat (local.get $g)))
+                (local.set $kh (i32.const 0))
+                (loop $taps
+                  (local.set $end (i32.add (local.get $xp) (local.get $runBytes)))
+                  (loop $run
+                    (v128.store (local.get $dwp)
+                      (f32x4.add (v128.load (local.get $dwp)) (f32x4.mul (local.get $gv) (v128.load (local.get $xp)))))
+                    (v128.store (local.get $dxp)
+                      (f32x4.add (v128.load (local.get $dxp)) (f32x4.mul (local.get $gv) (v128.load (local.get $wp)))))
+                    (local.set $dwp (i32.add (local.get $dwp) (i32.const 16)))
+                    (local.set $dxp (i32.add (local.get $dxp) (i32.const 16)))
+                    (local.set $wp (i32.add (local.get $wp) (i32.const 16)))
+                    (br_if $run (i32.lt_u (local.tee $xp (i32.add (local.get $xp) (i32.const 16))) (local.get $end))))
+                  ;; Next row of the patch: back k pixels, down one row.
+                  (local.set $xp (i32.add (local.get $xp) (i32.sub (local.get $rowBytes) (local.get $runBytes))))
+                  (local.set $dxp (i32.add (local.get $dxp) (i32.sub (local.get $rowBytes) (local.get $runBytes))))
+                  (br_if $taps (i32.lt_u (local.tee $kh (i32.add (local.get $kh) (i32.const 1))) (local.get $k))))
+                (local.set $dbp (i32.add (local.get $db) (i32.shl (local.get $o) (i32.const 2))))
+                (f32.store (local.get $dbp) (f32.add (f32.load (local.get $dbp)) (local.get $g)))))
             (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
             (local.set $out (i32.add (local.get $out) (i32.const 4)))
             (local.set $cells (i32.add (local.get $cells) (i32.const 4)))
