@@ -24,23 +24,13 @@ import { seededRandom } from '../../src/core/random';
 import { LENET_WORKER, mnistDigits } from '../support/mnist';
 import { NO_TORCH, torchLenet, torchPython } from '../support/torch';
 import { tempFolder, writeFile } from '../support/weightFiles';
+import { relativeError } from '../support/numbers';
 
 const first = (digits: Digits, count: number): Digits => ({
   count,
   images: digits.images.subarray(0, count * IMAGE_PIXELS),
   labels: digits.labels.subarray(0, count),
 });
-
-/** The largest |a − b| relative to the largest |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return worst / scale;
-}
 
 /** PyTorch's LeNet written out in plain loops over NCHW arrays, from the state dict. */
 function referenceLogits(state: LenetStateDict, image: Float32Array): number[] {

@@ -13,6 +13,7 @@ import {
   pooledSize,
 } from '../../src/core/poolingConvolution';
 import { seededRandom } from '../../src/core/random';
+import { relativeError } from '../support/numbers';
 
 const WASM = join(__dirname, '..', '..', 'src', 'core', 'wasm');
 
@@ -60,17 +61,6 @@ function reference(
     filter: dw.dataSync(),
     bias: db.dataSync(),
   };
-}
-
-/** The largest |a − b| relative to the largest |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return worst / scale;
 }
 
 describe('poolingConvolution (our WebAssembly)', () => {
