@@ -96,25 +96,38 @@ export function poolingConvolutionGradients(
   const { images, height, width, inChannels, k, pool, channels } = checked(shape, x, filter);
   if (dy.length !== out.length || out.length !== outputs(shape)) fail(shape, 'dy or out has another shape');
   const taps = k * k;
+  const offsets = cellOffsets(shape);
   if (inChannels === 1) {
-    const memory = layout([x, dy, out, cells, channels * taps, channels]);
+    const memory = layout([x, dy, out, cells, channels * taps, channels, offsets]);
     instance().filterGradient(
       ...[memory.at(0), images, height, width, k, pool, channels],
-      ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5)],
+      ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5), memory.at(6)],
     );
     return { filter: transpose(memory.floats(4), channels, taps), bias: memory.floats(5).slice() };
   }
   const perOutput = taps * inChannels;
-  const memory = layout([x, transpose(filter, perOutput, channels), dy, out, cells, filter.length, channels, x.length]);
+  const memory = layout([
+    ...[x, transpose(filter, perOutput, channels), dy, out, cells],
+    ...[filter.length, channels, x.length, offsets],
+  ]);
   instance().gradients(
     ...[memory.at(0), images, height, width, inChannels, k, pool, channels],
     ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5), memory.at(6), memory.at(7)],
+    memory.at(8),
   );
   return {
     input: memory.floats(7).slice(),
     filter: transpose(memory.floats(5), channels, perOutput),
     bias: memory.floats(6).slice(),
   };
+}
+
+/** For each cell of a pool window (row-major), its byte offset in x from the window's corner. */
+function cellOffsets({ width, inChannels, pool }: PoolingConvolutionShape): Int32Array {
+  return Int32Array.from({ length: pool * pool }, (_, cell) => {
+    const [row, column] = [Math.floor(cell / pool), cell % pool];
+    return (row * width + column) * inChannels * Float32Array.BYTES_PER_ELEMENT;
+  });
 }
 
 /** A [rows][columns] matrix as [columns][rows]: HWIO ⇄ OHWI filters. */

@@ -20,6 +20,7 @@
 ;;   dw     f32 [channels][k][k][inChannels]  (written, not added to)
 ;;   db     f32 [channels]
 ;;   dx     f32, as x
+;;   cellOffsets  i32 [pool²]: for each window cell, its byte offset in x from the window's corner
 ;; For images, channels must be a multiple of 16 (four vectors of four channels stay in
 ;; registers); else channels and inChannels multiples of 4.
 (module
@@ -138,10 +139,10 @@
   (func (export "filterGradient")
     (param $x i32) (param $images i32) (param $height i32) (param $width i32) (param $k i32)
     (param $pool i32) (param $channels i32) (param $dy i32) (param $out i32) (param $cells i32)
-    (param $dw i32) (param $db i32)
+    (param $dw i32) (param $db i32) (param $cellOffsets i32)
     (local $outHeight i32) (local $outWidth i32) (local $rowBytes i32) (local $filterBytes i32)
     (local $imageBytes i32) (local $image i32) (local $py i32) (local $px i32) (local $o i32)
-    (local $window i32) (local $cell i32) (local $kh i32) (local $kw i32) (local $p i32) (local $d i32)
+    (local $window i32) (local $kh i32) (local $kw i32) (local $p i32) (local $d i32)
     (local $g f32) (local $gv v128) (local $end i32)
     (local.set $outHeight (i32.div_u (i32.add (i32.sub (local.get $height) (local.get $k)) (i32.const 1)) (local.get $pool)))
     (local.set $outWidth (i32.div_u (i32.add (i32.sub (local.get $width) (local.get $k)) (i32.const 1)) (local.get $pool)))
@@ -169,16 +170,10 @@
             (local.set $g (f32.load (local.get $dy)))
             (if (i32.and (f32.ne (local.get $g) (f32.const 0)) (f32.gt (f32.load (local.get $out)) (f32.const 0)))
               (then
-                (local.set $cell (i32.load (local.get $cells)))
                 ;; The maximum's input pixel: the window's corner moved by the cell.
                 (local.set $p
-                  (i32.add
-                    (local.get $window)
-                    (i32.shl
-                      (i32.add
-                        (i32.mul (i32.div_u (local.get $cell) (local.get $pool)) (local.get $width))
-                        (i32.rem_u (local.get $cell) (local.get $pool)))
-                      (i32.const 2))))
+                  (i32.add (local.get $window)
+                    (i32.load (i32.add (local.get $cellOffsets) (i32.shl (i32.load (local.get $cells)) (i32.const 2))))))
                 (local.set $d (i32.add (local.get $dw) (i32.mul (local.get $o) (local.get $filterBytes))))
                 (local.set $gv (f32x4.splat (local.get $g)))
                 (local.set $kh (i32.const 0))
@@ -283,10 +278,10 @@
   (func (export "gradients")
     (param $x i32) (param $images i32) (param $height i32) (param $width i32) (param $inChannels i32)
     (param $k i32) (param $pool i32) (param $channels i32) (param $w i32) (param $dy i32) (param $out i32)
-    (param $cells i32) (param $dw i32) (param $db i32) (param $dx i32)
+    (param $cells i32) (param $dw i32) (param $db i32) (param $dx i32) (param $cellOffsets i32)
     (local $outHeight i32) (local $outWidth i32) (local $pixelBytes i32) (local $rowBytes i32)
     (local $runBytes i32) (local $filterBytes i32) (local $image i32) (local $py i32) (local $px i32)
-    (local $o i32) (local $cell i32) (local $offset i32) (local $kh i32) (local $end i32)
+    (local $o i32) (local $window i32) (local $offset i32) (local $kh i32) (local $end i32)
     (local $xp i32) (local $dxp i32) (local $wp i32) (local $dwp i32) (local $dbp i32) (local $g f32) (local $gv v128)
     (local.set $outHeight (i32.div_u (i32.add (i32.sub (local.get $height) (local.get $k)) (i32.const 1)) (local.get $pool)))
     (local.set $outWidth (i32.div_u (i32.add (i32.sub (local.get $width) (local.get $k)) (i32.const 1)) (local.get $pool)))
@@ -304,23 +299,22 @@
       (loop $rows
         (local.set $px (i32.const 0))
         (loop $columns
+          ;; The pooled window's top-left pixel, as a byte offset into x and dx.
+          (local.set $window
+            (i32.add
+              (i32.mul
+                (i32.add (i32.mul (local.get $image) (local.get $height)) (i32.mul (local.get $py) (local.get $pool)))
+                (local.get $rowBytes))
+              (i32.mul (i32.mul (local.get $px) (local.get $pool)) (local.get $pixelBytes))))
           (local.set $o (i32.const 0))
           (loop $outputs
             (local.set $g (f32.load (local.get $dy)))
             (if (i32.and (f32.ne (local.get $g) (f32.const 0)) (f32.gt (f32.load (local.get $out)) (f32.const 0)))
               (then
-                (local.set $cell (i32.load (local.get $cells)))
-                ;; The maximum's pixel, as a byte offset into x and dx.
+                ;; The maximum's pixel: the window's corner moved by the cell.
                 (local.set $offset
-                  (i32.add
-                    (i32.mul
-                      (i32.add
-                        (i32.mul (local.get $image) (local.get $height))
-                        (i32.add (i32.mul (local.get $py) (local.get $pool)) (i32.div_u (local.get $cell) (local.get $pool))))
-                      (local.get $rowBytes))
-                    (i32.mul
-                      (i32.add (i32.mul (local.get $px) (local.get $pool)) (i32.rem_u (local.get $cell) (local.get $pool)))
-                      (local.get $pixelBytes))))
+                  (i32.add (local.get $window)
+                    (i32.load (i32.add (local.get $cellOffsets) (i32.shl (i32.load (local.get $cells)) (i32.const 2))))))
                 (local.set $xp (i32.add (local.get $x) (local.get $offset)))
                 (local.set $dxp (i32.add (local.get $dx) (local.get $offset)))
                 (local.set $wp (i32.add (local.get $w) (i32.mul (local.get $o) (local.get $filterBytes))))
