@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { unitColor } from '../../src/render/theme';
 import {
@@ -13,13 +13,11 @@ import {
   findCommand,
   runCommand,
   openFile,
-  openWorkbench,
+  describeWorkbench,
   quickInput,
-  skipWithoutVsCode,
   themeColor,
   waitForQuickPick,
   webview,
-  type Workbench,
 } from '../support/vscodeWeb';
 import { rgb } from '../support/webviewHarness';
 
@@ -27,19 +25,13 @@ const TIMEOUT = { timeout: 180_000 };
 const PANEL = 'body[data-placement="panel"] .hyperplane-canvas';
 const SIDEBAR = 'body[data-placement="sidebar"] .hyperplane-canvas';
 
-describe('e2e: hyperplanes in VS Code', { skip: skipWithoutVsCode() }, () => {
-  let vscode: Workbench;
-  let page: Page;
-  before(async () => {
-    vscode = await openWorkbench();
-    page = vscode.page;
-  }, TIMEOUT);
-  after(() => vscode?.close());
-
+describeWorkbench('e2e: hyperplanes in VS Code', (workbench) => {
   test(
     'palette → Train 2D MLP and Show Hyperplanes → defaults: lines and loss chart; the scrubber moves them',
     TIMEOUT,
     async () => {
+      const vscode = workbench();
+      const { page } = vscode;
       await findCommand(page, 'Weight Lens: Train 2D MLP and Show Hyperplanes');
       await vscode.shot('1-palette');
       await page.keyboard.press('Enter');
@@ -71,6 +63,8 @@ describe('e2e: hyperplanes in VS Code', { skip: skipWithoutVsCode() }, () => {
   );
 
   test('the side panel shows the current run while a Python file is edited', TIMEOUT, async () => {
+    const vscode = workbench();
+    const { page } = vscode;
     // From the code now: the panel is closed, the side panel keeps the run.
     await runCommand(page, 'View: Close All Editors');
     await openFile(page, 'lecture_mlp.py');
@@ -87,6 +81,8 @@ describe('e2e: hyperplanes in VS Code', { skip: skipWithoutVsCode() }, () => {
   });
 
   test('the CodeLens over nn.Sequential trains that model', TIMEOUT, async () => {
+    const vscode = workbench();
+    const { page } = vscode;
     // The lens follows the edit: it now trains tanh units.
     const lens = page.locator('.codelens-decoration a[title*="(20 hidden units, tanh)"]');
     await lens.waitFor();

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { openWorkbench, runCommand, skipWithoutVsCode, webview, type Workbench } from '../support/vscodeWeb';
+import { test } from 'node:test';
+import type { Locator } from 'playwright-core';
+import { describeWorkbench, runCommand, webview } from '../support/vscodeWeb';
 
 const TIMEOUT = { timeout: 300_000 };
 
@@ -29,16 +29,10 @@ async function greyLevels(canvas: Locator): Promise<number> {
   return levels;
 }
 
-describe('e2e: LeNet on MNIST in VS Code', { skip: skipWithoutVsCode() }, () => {
-  let vscode: Workbench;
-  let page: Page;
-  before(async () => {
-    vscode = await openWorkbench();
-    page = vscode.page;
-  }, TIMEOUT);
-  after(() => vscode?.close());
-
+describeWorkbench('e2e: LeNet on MNIST in VS Code', (workbench) => {
   test('trains with live filters, saves the weights, and opens them', TIMEOUT, async () => {
+    const vscode = workbench();
+    const { page } = vscode;
     await runCommand(page, 'Weight Lens: Train LeNet on MNIST');
     const evolution = await webview(page, 'canvas.filter-grid', 120_000);
     const grid = evolution.locator('canvas.filter-grid');

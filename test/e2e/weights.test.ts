@@ -3,36 +3,28 @@
 // The tests run in order on one workbench.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   chooseMenuItem,
   colorfulPixels,
   explorerMenuItem,
   findCommand,
-  openWorkbench,
+  describeWorkbench,
   quickInput,
-  skipWithoutVsCode,
   webview,
-  type Workbench,
 } from '../support/vscodeWeb';
 
 const TIMEOUT = { timeout: 180_000 };
 const GRID = 'canvas.filter-grid';
 
-describe('e2e: weights in VS Code', { skip: skipWithoutVsCode() }, () => {
-  let vscode: Workbench;
-  let page: Page;
-  before(async () => {
-    vscode = await openWorkbench();
-    page = vscode.page;
-  }, TIMEOUT);
-  after(() => vscode?.close());
-
+describeWorkbench('e2e: weights in VS Code', (workbench) => {
   test(
     'Explorer → Inspect Weights on lenet.pt: tensor list, conv1 filters, conv2; RGB on AlexNet conv1',
     TIMEOUT,
     async () => {
+      const vscode = workbench();
+      const { page } = vscode;
       const item = await explorerMenuItem(page, 'lenet.pt', 'Inspect Weights');
       await vscode.shot('2-explorer-menu');
       await chooseMenuItem(page, item);
@@ -61,6 +53,8 @@ describe('e2e: weights in VS Code', { skip: skipWithoutVsCode() }, () => {
   );
 
   test('a corrupt file shows an error, and the next command still works', TIMEOUT, async () => {
+    const vscode = workbench();
+    const { page } = vscode;
     await inspect(page, 'corrupt.pt');
     const view = await webview(page, '.error-panel');
     assert.match(await view.locator('.error-panel').innerText(), /This file cannot be shown\n+.*corrupt\.pt/);

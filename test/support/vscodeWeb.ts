@@ -2,6 +2,7 @@
 // code-server profile, a copy of examples/ as the workspace, Debian Chromium driven by
 // playwright-core, and the moves a user makes (palette, Explorer menu, webviews, canvases).
 import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,24 @@ export function skipWithoutVsCode(): string | false {
   if (!reason || process.env.CI) return false;
   console.log(`skipped: ${reason}`);
   return reason;
+}
+
+/**
+ * An e2e suite on one workbench: opened before its tests (the suite skips without VS Code,
+ * see skipWithoutVsCode) and closed after them; the tests get it from `workbench()`.
+ */
+export function describeWorkbench(name: string, tests: (workbench: () => Workbench) => void): void {
+  describe(name, { skip: skipWithoutVsCode() }, () => {
+    let vscode: Workbench | undefined;
+    before(
+      async () => {
+        vscode = await openWorkbench();
+      },
+      { timeout: 180_000 },
+    );
+    after(() => vscode?.close());
+    tests(() => vscode!);
+  });
 }
 
 export interface Workbench {
