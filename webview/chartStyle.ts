@@ -1,9 +1,24 @@
 // What every chart.js chart of the views shares: the theme's font and colours, a
 // tooltip that looks like VS Code's hover widget, the line marking the frame shown, and
-// legends of lines (test lines dashed, so that train and test differ by more than colour).
-import type { ChartArea } from 'chart.js';
+// legends of lines (test lines dashed, so that train and test differ by more than colour);
+// and what the line charts against iteration share: their options, and the point a click
+// on one picks. Only the chart.js parts used are registered, which keeps the bundles small.
+import {
+  Chart,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartArea,
+  type ChartOptions,
+  type TooltipItem,
+} from 'chart.js';
 import type { Theme } from '../src/render/theme';
 import { h } from './dom';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
 export function chartFont(theme: Theme): { family: string; size: number } {
   return { family: theme.fontFamily, size: 11 };
@@ -42,4 +57,60 @@ export function lineLegendItems(lines: readonly { label: string; color: string; 
     swatch.style.borderTopColor = color;
     return h('span', { class: 'legend-item' }, swatch, label);
   });
+}
+
+export interface LineChartParts {
+  /** The x axis: its type, range and ticks. */
+  x: NonNullable<ChartOptions<'line'>['scales']>['x'];
+  /** The y axis's range, and its ticks' text. */
+  y: { min?: number; max?: number; suggestedMin?: number; beginAtZero?: boolean; tick: (value: number) => string };
+  tooltip: { title: (items: TooltipItem<'line'>[]) => string; label: (item: TooltipItem<'line'>) => string };
+  /** A click on the chart, at this x value (undefined off the axis). */
+  onClickX: (x: number | undefined) => void;
+}
+
+/**
+ * A line chart's options: themed, drawn at once (no animation) from {x, y} points, thin
+ * lines without dots, tooltips for the nearest x.
+ */
+export function lineChartOptions(theme: Theme, { x, y, tooltip, onClickX }: LineChartParts): ChartOptions<'line'> {
+  const { foreground, mutedForeground, gridLine } = theme;
+  const font = chartFont(theme);
+  const { tick, ...range } = y;
+  const defined = Object.fromEntries(Object.entries(range).filter(([, value]) => value !== undefined));
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    parsing: false,
+    color: foreground,
+    font,
+    elements: { line: { borderWidth: 1.5, tension: 0 }, point: { radius: 0, hoverRadius: 3, hitRadius: 4 } },
+    layout: { padding: { right: 8 } },
+    interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    onClick: (event, _elements, chart) => {
+      if (event.x !== null) onClickX(chart.scales.x.getValueForPixel(event.x));
+    },
+    scales: {
+      x,
+      y: {
+        type: 'linear',
+        ...defined,
+        ticks: { color: mutedForeground, font, maxTicksLimit: 5, callback: (v) => tick(Number(v)) },
+        grid: { color: gridLine },
+        border: { display: false },
+      },
+    },
+    plugins: { tooltip: { ...tooltipStyle(theme), callbacks: tooltip } },
+  };
+}
+
+/** The index of the x nearest `x`: by ratio on a log axis. */
+export function nearestIndex(xs: readonly number[], x: number, log: boolean): number {
+  const distance = (v: number): number => (log ? Math.abs(Math.log(v) - Math.log(x)) : Math.abs(v - x));
+  let best = 0;
+  xs.forEach((v, i) => {
+    if (distance(v) < distance(xs[best])) best = i;
+  });
+  return best;
 }

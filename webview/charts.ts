@@ -1,24 +1,11 @@
 // Loss and accuracy against iteration (log axis) with chart.js, the frame shown by the
-// scrubber marked by a vertical line. Only the chart.js parts used are registered,
-// which keeps the bundle small. Clicking a chart moves the scrubber there.
-import {
-  Chart,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartOptions,
-  type Plugin,
-} from 'chart.js';
+// scrubber marked by a vertical line. Clicking a chart moves the scrubber there.
+import { Chart, type ChartOptions, type Plugin } from 'chart.js';
 import type { Snapshot } from '../src/core/run';
-import { chartFont, drawFrameLine, lineLegendItems, tooltipStyle } from './chartStyle';
+import { chartFont, drawFrameLine, lineChartOptions, lineLegendItems, nearestIndex } from './chartStyle';
 import { h } from './dom';
 import { formatIteration, formatNumber, formatPercent } from './format';
 import type { ChartPalette, ViewTheme } from './theme';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
 interface Series {
   label: string;
@@ -132,66 +119,44 @@ export class Curves {
   }
 
   private options(spec: ChartSpec, { theme, total }: CurvesContent): ChartOptions<'line'> {
-    const { foreground, mutedForeground, gridLine } = theme.render;
-    const font = chartFont(theme.render);
-    return {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      parsing: false,
-      normalized: true,
-      color: foreground,
-      font,
-      elements: { line: { borderWidth: 1.5, tension: 0 }, point: { radius: 0, hoverRadius: 3, hitRadius: 4 } },
-      layout: { padding: { right: 8 } },
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
-      onClick: (event, _elements, chart) => {
-        if (event.x !== null) this.scrubTo(chart.scales.x.getValueForPixel(event.x));
-      },
-      scales: {
-        x: {
-          type: 'logarithmic',
-          min: 1,
-          max: Math.max(10, total),
-          ticks: {
-            color: mutedForeground,
-            font,
-            autoSkip: false,
-            maxRotation: 0,
-            callback: (v) => (isPowerOfTen(Number(v)) ? formatIteration(Number(v)) : ''),
-          },
-          grid: { color: (c) => (isPowerOfTen(c.tick.value) ? gridLine : 'transparent') },
-          border: { color: gridLine },
+    const { mutedForeground, gridLine } = theme.render;
+    const options = lineChartOptions(theme.render, {
+      x: {
+        type: 'logarithmic',
+        min: 1,
+        max: Math.max(10, total),
+        ticks: {
+          color: mutedForeground,
+          font: chartFont(theme.render),
+          autoSkip: false,
+          maxRotation: 0,
+          callback: (v) => (isPowerOfTen(Number(v)) ? formatIteration(Number(v)) : ''),
         },
-        y: {
-          ...spec.y,
-          ticks: { color: mutedForeground, font, maxTicksLimit: 5, callback: (v) => spec.tick(Number(v)) },
-          grid: { color: gridLine },
-          border: { display: false },
-        },
+        grid: { color: (c) => (isPowerOfTen(c.tick.value) ? gridLine : 'transparent') },
+        border: { color: gridLine },
       },
-      plugins: {
-        tooltip: {
-          ...tooltipStyle(theme.render),
-          callbacks: {
-            title: (items) => `Iteration ${formatIteration(items[0]?.parsed.x ?? 0)}`,
-            label: (item) => `${item.dataset.label}: ${spec.format(item.parsed.y ?? 0)}`,
-          },
-        },
+      y: { ...spec.y, tick: spec.tick },
+      tooltip: {
+        title: (items) => `Iteration ${formatIteration(items[0]?.parsed.x ?? 0)}`,
+        label: (item) => `${item.dataset.label}: ${spec.format(item.parsed.y ?? 0)}`,
       },
-    };
+      onClickX: (iteration) => this.scrubTo(iteration),
+    });
+    // The snapshots come sorted by iteration, one each.
+    return { ...options, normalized: true };
   }
 
   /** The frame whose iteration is nearest (on the log axis) to a clicked iteration. */
   private scrubTo(iteration: number | undefined): void {
     const snapshots = this.content?.snapshots;
     if (!snapshots?.length || iteration === undefined || !(iteration > 0)) return;
-    const distance = (s: Snapshot): number => Math.abs(Math.log(s.iteration) - Math.log(iteration));
-    let best = 0;
-    snapshots.forEach((s, i) => {
-      if (distance(s) < distance(snapshots[best])) best = i;
-    });
-    this.onFrame(best);
+    this.onFrame(
+      nearestIndex(
+        snapshots.map((s) => s.iteration),
+        iteration,
+        true,
+      ),
+    );
   }
 
   /** Draws the scrubber's iteration as a vertical line, with a dot on each curve. */

@@ -265,6 +265,14 @@ describe('evolution webview in Chromium', () => {
     assert.equal(moved.hidden, false, 'the marker shows');
     assert.notEqual(moved.transform, atEnd.transform, 'the frame marker moved');
     assert.equal(await canvasDigest(page, LOSS), chart, 'the chart was left as drawn');
+    // A click on a chart scrubs to the checkpoint nearest that step: 70 % along the axis of
+    // steps 0…800 is about 530, nearest step 560 (the ones before and after are 320 and 800).
+    const box = (await page.locator(LOSS).boundingBox())!;
+    await page.click(LOSS, { position: { x: box.width * 0.7, y: box.height / 2 } });
+    await settle(page);
+    assert.match(await scrubberLabel(page), /^step_000560\.pt/);
+    await page.mouse.move(0, 0); // the tooltip goes with the pointer
+    await scrubTo(page, 5);
     await page.screenshot({ path: join(RESULTS, 'evolution-lenet-metrics.png') });
 
     // A reloaded view gets the metrics again with the series.

@@ -4,24 +4,12 @@
 // the nearest checkpoint. The distance chart and the loss and accuracy charts are these.
 // The frame's marker is a line over the canvas, not drawn in it: scrubbing moves the line
 // and leaves the chart as it is, rather than drawing thousands of points again each frame.
-import {
-  Chart,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-  type ChartOptions,
-} from 'chart.js';
+import { Chart, type ChartDataset, type ChartOptions } from 'chart.js';
 import type { CheckpointSummary } from '../../src/protocol';
-import { chartFont, tooltipStyle } from '../chartStyle';
+import { chartFont, lineChartOptions, nearestIndex } from '../chartStyle';
 import { h } from '../dom';
 import { formatCount } from '../format';
 import type { ViewTheme } from '../theme';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
 export type LinePoint = { x: number; y: number | null };
 
@@ -90,73 +78,37 @@ export class SeriesLineChart {
 
   private options(content: LineChartContent): ChartOptions<'line'> {
     const { theme, y, title, label } = content;
-    const { foreground, mutedForeground, gridLine } = theme.render;
-    const font = chartFont(theme.render);
+    const { mutedForeground, gridLine } = theme.render;
     const log = isLogAxis([...content.xs, ...content.datasets.flatMap((d) => d.data.map((p) => p.x))]);
-    return {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      parsing: false,
-      color: foreground,
-      font,
-      elements: { line: { borderWidth: 1.5, tension: 0 }, point: { radius: 0, hoverRadius: 3, hitRadius: 4 } },
-      layout: { padding: { right: 8 } },
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
-      onClick: (event, _elements, chart) => {
-        if (event.x !== null) this.scrubTo(chart.scales.x.getValueForPixel(event.x), log);
-      },
-      scales: {
-        x: {
-          type: log ? 'logarithmic' : 'linear',
-          ticks: {
-            color: mutedForeground,
-            font,
-            maxRotation: 0,
-            autoSkip: true,
-            callback: (v) => {
-              const x = Number(v);
-              return !log || Number.isInteger(Math.log10(x)) ? formatCount(x) : '';
-            },
-          },
-          grid: { color: gridLine },
-          border: { color: gridLine },
-        },
-        y: {
-          type: 'linear',
-          ...(y.min !== undefined ? { min: y.min } : {}),
-          ...(y.max !== undefined ? { max: y.max } : {}),
-          beginAtZero: y.beginAtZero ?? false,
-          ticks: { color: mutedForeground, font, maxTicksLimit: 5, callback: (v) => y.tick(Number(v)) },
-          grid: { color: gridLine },
-          border: { display: false },
-        },
-      },
-      plugins: {
-        tooltip: {
-          ...tooltipStyle(theme.render),
-          callbacks: {
-            title: (items) => {
-              const item = items[0];
-              return item ? title(item.dataIndex, item.parsed.x ?? 0) : '';
-            },
-            label: (item) => label(item.dataset.label ?? '', item.parsed.y ?? 0),
+    return lineChartOptions(theme.render, {
+      x: {
+        type: log ? 'logarithmic' : 'linear',
+        ticks: {
+          color: mutedForeground,
+          font: chartFont(theme.render),
+          maxRotation: 0,
+          autoSkip: true,
+          callback: (v) => {
+            const x = Number(v);
+            return !log || Number.isInteger(Math.log10(x)) ? formatCount(x) : '';
           },
         },
+        grid: { color: gridLine },
+        border: { color: gridLine },
       },
-    };
-  }
-
-  /** The checkpoint nearest a clicked position (on the log axis, by ratio). */
-  private scrubTo(x: number | undefined, log: boolean): void {
-    const xs = this.content?.xs;
-    if (x === undefined || !xs?.length) return;
-    const distance = (v: number): number => (log ? Math.abs(Math.log(v) - Math.log(x)) : Math.abs(v - x));
-    let best = 0;
-    xs.forEach((v, i) => {
-      if (distance(v) < distance(xs[best])) best = i;
+      y: { ...y, beginAtZero: y.beginAtZero ?? false },
+      tooltip: {
+        title: (items) => {
+          const item = items[0];
+          return item ? title(item.dataIndex, item.parsed.x ?? 0) : '';
+        },
+        label: (item) => label(item.dataset.label ?? '', item.parsed.y ?? 0),
+      },
+      // The checkpoint nearest a clicked position (on the log axis, by ratio).
+      onClickX: (x) => {
+        if (x !== undefined && content.xs.length) this.onFrame(nearestIndex(content.xs, x, log));
+      },
     });
-    this.onFrame(best);
   }
 
   /** The marker at the frame's x, across the chart area; hidden when the frame is off the axis. */
