@@ -121,6 +121,24 @@ describe('poolingConvolution (our WebAssembly)', () => {
     assert.deepEqual([...back.input!], [0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('gives NaN for a window holding NaN, as PyTorch’s max-pool, and no gradient through it', () => {
+    // Windows of 2 × 2 of a given convolution (4 channels alike): [1 NaN / 3 2] and [1 2 / 3 0].
+    const shape = { images: 1, height: 2, width: 4, inChannels: 4, k: 1, pool: 2, channels: 4 };
+    const conv = Float32Array.from([1, NaN, 1, 2, 3, 2, 3, 0].flatMap((v) => [v, v, v, v]));
+    const activation = maxPoolRelu(shape, conv, new Float32Array(4));
+    assert.deepEqual([...activation.out], [NaN, NaN, NaN, NaN, 3, 3, 3, 3]);
+    assert.deepEqual([...activation.cells], [1, 1, 1, 1, 2, 2, 2, 2]);
+    const identity = Float32Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const gradients = poolingConvolutionGradients(shape, conv, identity, activation, new Float32Array(8).fill(1));
+    assert.deepEqual([...gradients.bias], [1, 1, 1, 1], 'only the second window passes a gradient');
+    // One-channel images: the convolution is ours, and NaN goes through it too.
+    const image = { images: 1, height: 3, width: 3, inChannels: 1, k: 1, pool: 3, channels: 16 };
+    const pixels = Float32Array.from([0, 0, 0, 0, NaN, 0, 0, 0, 5]);
+    const ours = poolingConvolution(image, pixels, new Float32Array(16).fill(1), new Float32Array(16));
+    assert.ok(ours.out.every(Number.isNaN));
+    assert.deepEqual([...ours.cells], new Array(16).fill(4));
+  });
+
   it('refuses shapes it cannot compute, saying why', () => {
     const shape = { images: 1, height: 8, width: 8, inChannels: 1, k: 5, pool: 2, channels: 8 };
     const x = new Float32Array(64);

@@ -15,7 +15,8 @@
 ;;   conv   f32 [images][convHeight][convWidth][channels]      (a convolution's output)
 ;;   bias   f32 [channels]
 ;;   out    f32 [images][outHeight][outWidth][channels], outHeight = (height − k + 1) / pool
-;;   cells  i32, as out: the row-major cell of its window's first maximum (PyTorch's choice)
+;;   cells  i32, as out: the row-major cell of its window's first maximum (PyTorch's choice;
+;;          its last NaN if the window holds NaN, whose out is then NaN, as PyTorch's)
 ;;   dy     f32, as out: the gradient of out
 ;;   dw     f32 [channels][k][k][inChannels]  (written, not added to)
 ;;   db     f32 [channels]
@@ -98,18 +99,19 @@
                     (local.set $f (i32.add (local.get $f) (local.get $tapBytes)))
                     (br_if $tapRow (i32.lt_u (local.tee $kw (i32.add (local.get $kw) (i32.const 1))) (local.get $k))))
                   (br_if $taps (i32.lt_u (local.tee $kh (i32.add (local.get $kh) (i32.const 1))) (local.get $k))))
-                ;; A strictly greater value replaces the maximum: the first one wins ties.
+                ;; A strictly greater value replaces the maximum, so the first one wins ties; a NaN
+                ;; replaces it too, so a window holding NaN gives NaN, as PyTorch's max-pool.
                 (local.set $cellv (i32x4.splat (local.get $cell)))
-                (local.set $mask (f32x4.gt (local.get $a0) (local.get $m0)))
+                (local.set $mask (v128.or (f32x4.gt (local.get $a0) (local.get $m0)) (f32x4.ne (local.get $a0) (local.get $a0))))
                 (local.set $m0 (v128.bitselect (local.get $a0) (local.get $m0) (local.get $mask)))
                 (local.set $c0 (v128.bitselect (local.get $cellv) (local.get $c0) (local.get $mask)))
-                (local.set $mask (f32x4.gt (local.get $a1) (local.get $m1)))
+                (local.set $mask (v128.or (f32x4.gt (local.get $a1) (local.get $m1)) (f32x4.ne (local.get $a1) (local.get $a1))))
                 (local.set $m1 (v128.bitselect (local.get $a1) (local.get $m1) (local.get $mask)))
                 (local.set $c1 (v128.bitselect (local.get $cellv) (local.get $c1) (local.get $mask)))
-                (local.set $mask (f32x4.gt (local.get $a2) (local.get $m2)))
+                (local.set $mask (v128.or (f32x4.gt (local.get $a2) (local.get $m2)) (f32x4.ne (local.get $a2) (local.get $a2))))
                 (local.set $m2 (v128.bitselect (local.get $a2) (local.get $m2) (local.get $mask)))
                 (local.set $c2 (v128.bitselect (local.get $cellv) (local.get $c2) (local.get $mask)))
-                (local.set $mask (f32x4.gt (local.get $a3) (local.get $m3)))
+                (local.set $mask (v128.or (f32x4.gt (local.get $a3) (local.get $m3)) (f32x4.ne (local.get $a3) (local.get $a3))))
                 (local.set $m3 (v128.bitselect (local.get $a3) (local.get $m3) (local.get $mask)))
                 (local.set $c3 (v128.bitselect (local.get $cellv) (local.get $c3) (local.get $mask)))
                 (local.set $cell (i32.add (local.get $cell) (i32.const 1)))
@@ -250,7 +252,7 @@
               (local.set $cx (i32.const 0))
               (loop $cellColumns
                 (local.set $v (v128.load (local.get $p)))
-                (local.set $mask (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $mask (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v))))
                 (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $mask)))
                 (local.set $arg (v128.bitselect (i32x4.splat (local.get $cell)) (local.get $arg) (local.get $mask)))
                 (local.set $cell (i32.add (local.get $cell) (i32.const 1)))
