@@ -58,7 +58,7 @@ export function poolingConvolution(
   filter: Float32Array,
   bias: Float32Array,
 ): PooledActivation {
-  const { images, height, width, k, pool, channels } = checked(shape, x, filter, bias);
+  const { images, height, width, k, pool, channels } = checked(shape, { x, filter, bias });
   if (shape.inChannels !== 1 || channels % 16 !== 0) fail(shape, 'our convolution takes one input channel to 16·n');
   const memory = layout([x, filter, bias, outputs(shape), outputs(shape)]);
   instance().forward(
@@ -70,9 +70,8 @@ export function poolingConvolution(
 
 /** The rest of the block after a convolution computed elsewhere: conv is its output. */
 export function maxPoolRelu(shape: PoolingConvolutionShape, conv: Float32Array, bias: Float32Array): PooledActivation {
-  const { images, height, width, k, pool, channels } = shape;
+  const { images, height, width, k, pool, channels } = checked(shape, { bias });
   const [convHeight, convWidth] = [height - k + 1, width - k + 1];
-  if (channels % 4 !== 0) fail(shape, 'the channels are not multiples of 4');
   if (conv.length !== images * convHeight * convWidth * channels) fail(shape, `${conv.length} convolution values`);
   const memory = layout([conv, bias, outputs(shape), outputs(shape)]);
   instance().maxPoolRelu(
@@ -93,7 +92,7 @@ export function poolingConvolutionGradients(
   { out, cells }: PooledActivation,
   dy: Float32Array,
 ): PoolingConvolutionGradients {
-  const { images, height, width, inChannels, k, pool, channels } = checked(shape, x, filter);
+  const { images, height, width, inChannels, k, pool, channels } = checked(shape, { x, filter });
   if (dy.length !== out.length || out.length !== outputs(shape)) fail(shape, 'dy or out has another shape');
   const taps = k * k;
   const offsets = cellOffsets(shape);
@@ -147,20 +146,18 @@ function fail(shape: PoolingConvolutionShape, why: string): never {
   throw new Error(`pooling convolution of ${JSON.stringify(shape)}: ${why}`);
 }
 
-/** The shape, once it is one the kernels compute and the arrays fit it, else a clear error. */
+/** The shape, once it is one the kernels compute and the arrays given fit it, else a clear error. */
 function checked(
   shape: PoolingConvolutionShape,
-  x: Float32Array,
-  filter: Float32Array,
-  bias?: Float32Array,
+  { x, filter, bias }: { x?: Float32Array; filter?: Float32Array; bias?: Float32Array },
 ): PoolingConvolutionShape {
   const { images, height, width, inChannels, k, channels } = shape;
   if (Math.min(images, ...pooledSize(shape)) < 1) fail(shape, 'no output');
   if (channels % 4 !== 0 || (inChannels !== 1 && inChannels % 4 !== 0)) {
     fail(shape, 'the channels are not multiples of 4');
   }
-  if (x.length !== images * height * width * inChannels) fail(shape, `${x.length} input values`);
-  if (filter.length !== k * k * inChannels * channels) fail(shape, `${filter.length} filter values`);
+  if (x && x.length !== images * height * width * inChannels) fail(shape, `${x.length} input values`);
+  if (filter && filter.length !== k * k * inChannels * channels) fail(shape, `${filter.length} filter values`);
   if (bias && bias.length !== channels) fail(shape, `${bias.length} bias values`);
   return shape;
 }

@@ -150,5 +150,6 @@ describe('poolingConvolution (our WebAssembly)', () => {
     const odd = { ...shape, inChannels: 6, channels: 6 };
     assert.throws(() => maxPoolRelu(odd, new Float32Array(16 * 6), new Float32Array(6)), /not multiples of 4/);
     assert.throws(() => maxPoolRelu(shape, new Float32Array(10), b), /10 convolution values/);
+    assert.throws(() => maxPoolRelu(shape, new Float32Array(16 * 8), new Float32Array(4)), /4 bias values/);
   });
 });
