@@ -36,6 +36,7 @@ interface PoolingConvolutionExports {
   maxPoolRelu(...args: number[]): void;
   filterGradient(...args: number[]): void;
   gradients(...args: number[]): void;
+  transpose(...args: number[]): void;
 }
 
 let kernels: PoolingConvolutionExports | undefined;
@@ -97,28 +98,36 @@ export function poolingConvolutionGradients(
   const taps = k * k;
   const offsets = cellOffsets(shape);
   if (inChannels === 1) {
-    const memory = layout([x, dy, out, cells, channels * taps, channels, offsets]);
+    // dw's rows of k taps padded to 4·n; x, read as far, is followed by dy in the layout.
+    const row = Math.ceil(k / 4) * 4;
+    const memory = layout([x, dy, out, cells, channels * k * row, channels, offsets]);
     instance().filterGradient(
       ...[memory.at(0), images, height, width, k, pool, channels],
       ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5), memory.at(6)],
     );
-    return { filter: transpose(memory.floats(4), channels, taps), bias: memory.floats(5).slice() };
+    const padded = memory.floats(4); // [channels][k][row]
+    const filter = new Float32Array(taps * channels); // HWIO
+    for (let o = 0; o < channels; o++) {
+      for (let kh = 0; kh < k; kh++) {
+        for (let kw = 0; kw < k; kw++) filter[(kh * k + kw) * channels + o] = padded[(o * k + kh) * row + kw];
+      }
+    }
+    return { filter, bias: memory.floats(5).slice() };
   }
   const perOutput = taps * inChannels;
+  const kernels = instance();
   const memory = layout([
-    ...[x, transpose(filter, perOutput, channels), dy, out, cells],
-    ...[filter.length, channels, x.length, offsets],
+    ...[x, filter, filter.length, dy, out, cells],
+    ...[filter.length, channels, x.length, offsets, filter.length],
   ]);
-  instance().gradients(
+  kernels.transpose(memory.at(1), memory.at(2), perOutput, channels); // HWIO → OHWI
+  kernels.gradients(
     ...[memory.at(0), images, height, width, inChannels, k, pool, channels],
-    ...[memory.at(1), memory.at(2), memory.at(3), memory.at(4), memory.at(5), memory.at(6), memory.at(7)],
-    memory.at(8),
+    ...[memory.at(2), memory.at(3), memory.at(4), memory.at(5), memory.at(6), memory.at(7), memory.at(8)],
+    memory.at(9),
   );
-  return {
-    input: memory.floats(7).slice(),
-    filter: transpose(memory.floats(5), channels, perOutput),
-    bias: memory.floats(6).slice(),
-  };
+  kernels.transpose(memory.at(6), memory.at(10), channels, perOutput); // OHWI → HWIO
+  return { input: memory.floats(8).slice(), filter: memory.floats(10).slice(), bias: memory.floats(7).slice() };
 }
 
 /** For each cell of a pool window (row-major), its byte offset in x from the window's corner. */
@@ -127,15 +136,6 @@ function cellOffsets({ width, inChannels, pool }: PoolingConvolutionShape): Int3
     const [row, column] = [Math.floor(cell / pool), cell % pool];
     return (row * width + column) * inChannels * Float32Array.BYTES_PER_ELEMENT;
   });
-}
-
-/** A [rows][columns] matrix as [columns][rows]: HWIO ⇄ OHWI filters. */
-function transpose(values: Float32Array, rows: number, columns: number): Float32Array {
-  const transposed = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) transposed[c * rows + r] = values[r * columns + c];
-  }
-  return transposed;
 }
 
 function outputs(shape: PoolingConvolutionShape): number {

@@ -18,7 +18,9 @@
 ;;   cells  i32, as out: the row-major cell of its window's first maximum (PyTorch's choice;
 ;;          its last NaN if the window holds NaN, whose out is then NaN, as PyTorch's)
 ;;   dy     f32, as out: the gradient of out
-;;   dw     f32 [channels][k][k][inChannels]  (written, not added to)
+;;   dw     f32 [channels][k][k][inChannels]  (written, not added to); for images
+;;          [channels][k][row], each row of k taps padded to a multiple of 4 (row), and x read
+;;          as far: up to 3 values past a window's row, which the caller's layout must allow
 ;;   db     f32 [channels]
 ;;   dx     f32, as x
 ;;   cellOffsets  i32 [pool²]: for each window cell, its byte offset in x from the window's corner
@@ -144,12 +146,13 @@
     (param $dw i32) (param $db i32) (param $cellOffsets i32)
     (local $outHeight i32) (local $outWidth i32) (local $rowBytes i32) (local $filterBytes i32)
     (local $imageBytes i32) (local $image i32) (local $py i32) (local $px i32) (local $o i32)
-    (local $window i32) (local $kh i32) (local $kw i32) (local $p i32) (local $d i32)
+    (local $window i32) (local $kh i32) (local $p i32) (local $d i32) (local $rowStrideBytes i32)
     (local $g f32) (local $gv v128) (local $end i32)
     (local.set $outHeight (i32.div_u (i32.add (i32.sub (local.get $height) (local.get $k)) (i32.const 1)) (local.get $pool)))
     (local.set $outWidth (i32.div_u (i32.add (i32.sub (local.get $width) (local.get $k)) (i32.const 1)) (local.get $pool)))
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $filterBytes (i32.shl (i32.mul (local.get $k) (local.get $k)) (i32.const 2)))
+    (local.set $rowStrideBytes (i32.shl (i32.and (i32.add (local.get $k) (i32.const 3)) (i32.const -4)) (i32.const 2)))
+    (local.set $filterBytes (i32.mul (local.get $k) (local.get $rowStrideBytes)))
     (local.set $imageBytes (i32.mul (local.get $height) (local.get $rowBytes)))
     (memory.fill (local.get $dw) (i32.const 0) (i32.mul (local.get $channels) (local.get $filterBytes)))
     (memory.fill (local.get $db) (i32.const 0) (i32.shl (local.get $channels) (i32.const 2)))
@@ -180,28 +183,15 @@
                 (local.set $gv (f32x4.splat (local.get $g)))
                 (local.set $kh (i32.const 0))
                 (loop $taps
-                  ;; Four taps of the row at a time, then the rest one by one.
-                  (local.set $kw (i32.const 4))
-                  (block $vectorsDone
-                    (loop $vectors
-                      (br_if $vectorsDone (i32.gt_u (local.get $kw) (local.get $k)))
-                      (v128.store (local.get $d)
-                        (f32x4.add (v128.load (local.get $d)) (f32x4.mul (local.get $gv) (v128.load (local.get $p)))))
-                      (local.set $d (i32.add (local.get $d) (i32.const 16)))
-                      (local.set $p (i32.add (local.get $p) (i32.const 16)))
-                      (local.set $kw (i32.add (local.get $kw) (i32.const 4)))
-                      (br $vectors)))
-                  (local.set $end (i32.add (local.get $p) (i32.shl (i32.sub (local.get $k) (i32.sub (local.get $kw) (i32.const 4))) (i32.const 2))))
-                  (block $scalarsDone
-                    (loop $scalars
-                      (br_if $scalarsDone (i32.ge_u (local.get $p) (local.get $end)))
-                      (f32.store (local.get $d)
-                        (f32.add (f32.load (local.get $d)) (f32.mul (local.get $g) (f32.load (local.get $p)))))
-                      (local.set $d (i32.add (local.get $d) (i32.const 4)))
-                      (local.set $p (i32.add (local.get $p) (i32.const 4)))
-                      (br $scalars)))
-                  ;; Next row of the patch: back k pixels, down one row.
-                  (local.set $p (i32.add (local.get $p) (i32.sub (local.get $rowBytes) (i32.shl (local.get $k) (i32.const 2)))))
+                  ;; A row of taps, four at a time: padded, so no tap is left over.
+                  (local.set $end (i32.add (local.get $d) (local.get $rowStrideBytes)))
+                  (loop $vectors
+                    (v128.store (local.get $d)
+                      (f32x4.add (v128.load (local.get $d)) (f32x4.mul (local.get $gv) (v128.load (local.get $p)))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                    (br_if $vectors (i32.lt_u (local.tee $d (i32.add (local.get $d) (i32.const 16))) (local.get $end))))
+                  ;; Next row of the patch: back the padded row, down one row.
+                  (local.set $p (i32.add (local.get $p) (i32.sub (local.get $rowBytes) (local.get $rowStrideBytes))))
                   (br_if $taps (i32.lt_u (local.tee $kh (i32.add (local.get $kh) (i32.const 1))) (local.get $k))))
                 (local.set $d (i32.add (local.get $db) (i32.shl (local.get $o) (i32.const 2))))
                 (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (local.get $g)))))
@@ -346,4 +336,19 @@
             (br_if $outputs (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (local.get $channels))))
           (br_if $columns (i32.lt_u (local.tee $px (i32.add (local.get $px) (i32.const 1))) (local.get $outWidth))))
         (br_if $rows (i32.lt_u (local.tee $py (i32.add (local.get $py) (i32.const 1))) (local.get $outHeight))))
-      (br_if $images (i32.lt_u (local.tee $image (i32.add (local.get $image) (i32.const 1))) (local.get $images))))))
+      (br_if $images (i32.lt_u (local.tee $image (i32.add (local.get $image) (i32.const 1))) (local.get $images)))))
+
+  ;; to[c][r] = from[r][c] for a [rows][columns] matrix of f32: HWIO ⇄ OHWI filters.
+  (func (export "transpose") (param $from i32) (param $to i32) (param $rows i32) (param $columns i32)
+    (local $r i32) (local $c i32) (local $column i32) (local $rowsBytes i32)
+    (local.set $rowsBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (loop $rowsLoop
+      (local.set $column (i32.add (local.get $to) (i32.shl (local.get $r) (i32.const 2))))
+      (local.set $c (i32.const 0))
+      (loop $columnsLoop
+        (f32.store (local.get $column) (f32.load (local.get $from)))
+        (local.set $from (i32.add (local.get $from) (i32.const 4)))
+        (local.set $column (i32.add (local.get $column) (local.get $rowsBytes)))
+        (br_if $columnsLoop (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $columns))))
+      (br_if $rowsLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))))
