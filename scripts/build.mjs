@@ -16,6 +16,9 @@ const nodeExternal = ['vscode', '@tensorflow/tfjs-node', '@napi-rs/canvas'];
 // Prefer the ES module builds: tfjs-backend-cpu's `sideEffects` list names only those, so
 // through its CommonJS `main` esbuild would drop the backend's registration.
 const nodeResolve = { external: nodeExternal, mainFields: ['module', 'main'] };
+// The programs that compute (the LeNet worker, the host's and the CLI's training) keep their
+// syntax: esbuild's syntax minification made a LeNet training step 8–10 % slower in V8.
+const nodeMinify = { minify: false, minifyWhitespace: !watch, minifyIdentifiers: !watch };
 
 const builds = [
   {
@@ -24,6 +27,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     ...nodeResolve,
+    ...nodeMinify,
   },
   // LeNet's gradient threads, started by the extension and the CLI from beside their bundle.
   {
@@ -32,6 +36,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     ...nodeResolve,
+    ...nodeMinify,
   },
   {
     entryPoints: ['src/cli.ts'],
@@ -39,6 +44,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     ...nodeResolve,
+    ...nodeMinify,
     banner: { js: '#!/usr/bin/env node' },
   },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
