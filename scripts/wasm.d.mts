@@ -1,4 +1,3 @@
 // Types of wasm.mjs for the TypeScript that imports it (its unit test).
-export const WASM_SOURCES: string;
 export function assembleWat(name: string, text: string): Promise<string>;
 export function writeWasmModules(root: string): Promise<string[]>;

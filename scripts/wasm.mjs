@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initWabt from 'wabt';
 
-export const WASM_SOURCES = 'src/core/wasm';
+const WASM_SOURCES = 'src/core/wasm';
 const FEATURES = { simd: true, bulk_memory: true };
 
 /** The TypeScript module for one .wat file's text. */
