@@ -11,6 +11,7 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import { convMaxPoolRelu, dense, imageConvMaxPoolRelu } from './lenetLayers';
 import type { TensorValues } from './formats/weightFile';
+import { IMAGE_PIXELS, IMAGE_SIDE } from './mnist';
 import { type Random, pytorchDefaultInit } from './random';
 import type { Tf } from './tfBackend';
 
@@ -139,9 +140,10 @@ export function kernelOIHW(tf: Tf, hwio: Tensor): Float32Array {
   return values;
 }
 
-/** Class scores for a batch of digits x: [B, 28, 28, 1] in [0, 1]. */
-export function lenetLogits(tf: Tf, p: LenetTensors, x: Tensor4D): Tensor2D {
-  const h1 = imageConvMaxPoolRelu(tf, x, p['conv1.weight'] as Tensor4D, p['conv1.bias'] as Tensor1D, 3);
+/** Class scores for a batch of digits: their 28 × 28 pixels in [0, 1], one digit after another. */
+export function lenetLogits(tf: Tf, p: LenetTensors, images: Float32Array): Tensor2D {
+  const shape: [number, number, number] = [images.length / IMAGE_PIXELS, IMAGE_SIDE, IMAGE_SIDE];
+  const h1 = imageConvMaxPoolRelu(tf, images, shape, p['conv1.weight'] as Tensor4D, p['conv1.bias'] as Tensor1D, 3);
   const h2 = convMaxPoolRelu(tf, h1, p['conv2.weight'] as Tensor4D, p['conv2.bias'] as Tensor1D, 2);
   const h3 = dense(tf, h2, p['fc1.weight'] as Tensor2D, p['fc1.bias'] as Tensor1D, true);
   return dense(tf, h3, p['fc2.weight'] as Tensor2D, p['fc2.bias'] as Tensor1D, false);

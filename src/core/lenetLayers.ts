@@ -18,18 +18,33 @@ import {
 import type { Tf } from './tfBackend';
 
 /**
- * relu(maxPool(conv2d(x, filter) + bias, pool, stride pool)) of images of one channel (x is
- * data: no input gradient), all in our WebAssembly: x NHWC with C = 1, filter HWIO.
+ * relu(maxPool(conv2d(x, filter) + bias, pool, stride pool)) of images of one channel, all
+ * in our WebAssembly: the images are data (no input gradient), given as their pixels
+ * [images][height][width] rather than a tensor, which the computation would only read back.
  */
-export function imageConvMaxPoolRelu(tf: Tf, x: Tensor4D, filter: Tensor4D, bias: Tensor1D, pool: number): Tensor4D {
-  const shape = blockShape(x, filter, pool);
-  const [input, weights] = [x.dataSync() as Float32Array, filter.dataSync() as Float32Array];
+export function imageConvMaxPoolRelu(
+  tf: Tf,
+  images: Float32Array,
+  [count, height, width]: [number, number, number],
+  filter: Tensor4D,
+  bias: Tensor1D,
+  pool: number,
+): Tensor4D {
+  const [k, , , channels] = filter.shape;
+  const shape = { images: count, height, width, inChannels: 1, k, pool, channels };
+  const weights = filter.dataSync() as Float32Array;
   return withGradient(tf, [filter, bias], () => {
-    const activation = poolingConvolution(shape, input, weights, bias.dataSync() as Float32Array);
+    const activation = poolingConvolution(shape, images, weights, bias.dataSync() as Float32Array);
     return {
       value: pooledTensor(tf, shape, activation.out),
       gradFunc: (dy) => {
-        const gradients = poolingConvolutionGradients(shape, input, weights, activation, dy.dataSync() as Float32Array);
+        const gradients = poolingConvolutionGradients(
+          shape,
+          images,
+          weights,
+          activation,
+          dy.dataSync() as Float32Array,
+        );
         return [tf.tensor4d(gradients.filter, filter.shape), tf.tensor1d(gradients.bias)];
       },
     };

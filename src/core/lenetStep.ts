@@ -1,13 +1,13 @@
 // What one thread computes for LeNet's training: the gradient of a share of a mini-batch,
 // and class scores of digits. The trainer's worker threads run these (lenetWorker.ts);
 // lenetPredict runs logitsOf on the calling thread.
-import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { LENET_PARAMETER_NAMES, type LenetTensors, lenetLogits, lenetViews, withLenetTensors } from './lenet';
 import { crossEntropy } from './lenetLayers';
-import { CLASSES, type Digits, IMAGE_PIXELS, IMAGE_SIDE } from './mnist';
+import { CLASSES, type Digits, IMAGE_PIXELS } from './mnist';
 import type { Tf } from './tfBackend';
 
-/** Digits per forward pass when evaluating: bounds memory (conv1's output is 74 KB a digit). */
+/** Digits per forward pass when evaluating: bounds memory (conv1's pooled output and cells are 16 KB a digit). */
 const EVALUATION_BATCH = 250;
 
 export interface StepShare {
@@ -34,11 +34,10 @@ export function gradientShare(
   return withLenetTensors(tf, weights, (params) => {
     let correct: Tensor | undefined;
     const { value, grads } = tf.tidy(() => {
-      const x = tf.tensor4d(images, [indices.length, IMAGE_SIDE, IMAGE_SIDE, 1]);
       const y = tf.tensor1d(labels, 'int32');
       const lossOf = (...values: Tensor[]) => {
         const named = Object.fromEntries(LENET_PARAMETER_NAMES.map((name, i) => [name, values[i]])) as LenetTensors;
-        const logits = lenetLogits(tf, named, x);
+        const logits = lenetLogits(tf, named, images);
         correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
         return crossEntropy(tf, logits, y, total);
       };
@@ -68,10 +67,7 @@ export function logitsOf(tf: Tf, params: LenetTensors, digits: Digits, start = 0
   for (let done = 0; done < count; done += EVALUATION_BATCH) {
     const size = Math.min(EVALUATION_BATCH, count - done);
     const first = (start + done) * IMAGE_PIXELS;
-    const slice = tf.tidy(() => {
-      const images = digits.images.subarray(first, first + size * IMAGE_PIXELS);
-      return lenetLogits(tf, params, tf.tensor4d(images, [size, IMAGE_SIDE, IMAGE_SIDE, 1]) as Tensor4D);
-    });
+    const slice = tf.tidy(() => lenetLogits(tf, params, digits.images.subarray(first, first + size * IMAGE_PIXELS)));
     logits.set(slice.dataSync(), done * CLASSES);
     slice.dispose();
   }

@@ -82,8 +82,8 @@ function lenetGradients(state: LenetStateDict, digits: Digits, reference: boolea
   ) as unknown as LenetTensors;
   const x = tf.tensor4d(digits.images, [digits.count, 28, 28, 1]);
   const y = tf.tensor1d(Int32Array.from(digits.labels), 'int32');
-  const logits = reference ? plainLogits : (p: LenetTensors, input: Tensor4D) => lenetLogits(tf, p, input);
-  const { grads } = tf.variableGrads(() => crossEntropy(tf, logits(params, x), y));
+  const logits = () => (reference ? plainLogits(params, x) : lenetLogits(tf, params, digits.images));
+  const { grads } = tf.variableGrads(() => crossEntropy(tf, logits(), y));
   const byName = Object.fromEntries(
     LENET_PARAMETER_NAMES.map((name) => [name, grads[(params[name] as unknown as { name: string }).name]]),
   ) as LenetTensors;
