@@ -2,10 +2,10 @@
 // Weight Lens and, where python3-torch is installed, in PyTorch on the same digits with
 // the same settings, in the same run.
 import { join } from 'node:path';
-import { resolveLenetConfig } from '../src/core/lenetConfig';
-import { trainLenet } from '../src/core/lenetTrainer';
-import { type Digits, MNIST_FILE, pixelBytes, readMnist, splitMnist } from '../src/core/mnist';
-import { initBackend } from '../src/core/tfBackend';
+import { resolveLenetConfig } from '../src/core/lenet/config';
+import { trainLenet } from '../src/core/lenet/trainer';
+import { type Digits, MNIST_FILE, pixelBytes, readMnist, splitMnist } from '../src/core/lenet/mnist';
+import { initBackend } from '../src/core/util/tfBackend';
 import { type BenchRow, median } from './benchRow';
 import { pythonWithTorch, runPythonJson } from './python';
 

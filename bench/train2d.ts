@@ -1,11 +1,11 @@
 // The default 2-D experiment (disc, 20 hidden, batch 100, SGD, 10,000 iterations with
 // snapshots) in Weight Lens and, where python3-torch is installed, in PyTorch.
 import { join } from 'node:path';
-import { makeDataset } from '../src/core/dataset';
-import { snapshotSchedule } from '../src/core/schedule';
-import { initBackend } from '../src/core/tfBackend';
-import { trainMlp } from '../src/core/trainer';
-import { resolveTrainConfig } from '../src/core/trainConfig';
+import { makeDataset } from '../src/core/mlp/dataset';
+import { snapshotSchedule } from '../src/core/mlp/schedule';
+import { initBackend } from '../src/core/util/tfBackend';
+import { trainMlp } from '../src/core/mlp/trainer';
+import { resolveTrainConfig } from '../src/core/mlp/config';
 import { type BenchRow, median } from './benchRow';
 import { pythonWithTorch, runPythonJson } from './python';
 

@@ -4,7 +4,7 @@
 // Prints {"listMs", "gridMs", "tensors", "maxRssMB"} as JSON.
 import { createCanvas } from '@napi-rs/canvas';
 import { openWeightFile } from '../src/core/formats/openWeightFile';
-import { kernelView } from '../src/core/kernel';
+import { kernelView } from '../src/core/tensor/kernel';
 import { drawFilterGrid, filterGridLayout } from '../src/render/filterGrid';
 import { LIGHT_THEME } from '../src/render/theme';
 

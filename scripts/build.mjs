@@ -1,6 +1,6 @@
 // Bundles the programs (extension host and its LeNet worker, webviews, CLI) with esbuild and copies
 // the tfjs WASM binaries and the packed MNIST digits next to them, after assembling our own
-// WebAssembly (src/core/wasm) where its source changed. `--watch` rebuilds on change.
+// WebAssembly (src/core/lenet/wasm) where its source changed. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,7 +31,7 @@ const builds = [
   },
   // LeNet's gradient threads, started by the extension and the CLI from beside their bundle.
   {
-    entryPoints: ['src/core/lenetWorker.ts'],
+    entryPoints: ['src/core/lenet/worker.ts'],
     outfile: 'dist/lenetWorker.js',
     platform: 'node',
     format: 'cjs',
@@ -39,7 +39,7 @@ const builds = [
     ...nodeMinify,
   },
   {
-    entryPoints: ['src/cli.ts'],
+    entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
@@ -47,7 +47,12 @@ const builds = [
     ...nodeMinify,
     banner: { js: '#!/usr/bin/env node' },
   },
-  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  {
+    entryPoints: ['webview/hyperplanes/main.ts'],
+    outfile: 'dist/hyperplanesView.js',
+    platform: 'browser',
+    format: 'iife',
+  },
   { entryPoints: ['webview/weights/main.ts'], outfile: 'dist/weightsView.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['webview/evolution/main.ts'], outfile: 'dist/evolutionView.js', platform: 'browser', format: 'iife' },
 ];

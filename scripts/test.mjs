@@ -1,14 +1,16 @@
-// Runs the whole suite with node's test runner (TypeScript through tsx).
-// `node scripts/test.mjs unit render` runs only those folders of test/.
+// Runs the whole suite with node's test runner (TypeScript through tsx): every *.test.ts under
+// test/, whose folders mirror src/ (core, render, cli, extension, webview) plus e2e.
+// `node scripts/test.mjs core render` runs only those folders; `core/formats` works too.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const groups = process.argv.slice(2);
-const folders = groups.length ? groups : ['unit', 'render', 'cli', 'webview', 'extension', 'e2e'];
+const folders = groups.length ? groups : ['core', 'render', 'cli', 'webview', 'extension', 'e2e'];
 const files = folders.flatMap((folder) =>
-  readdirSync(join('test', folder))
+  readdirSync(join('test', folder), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.ts'))
+    .sort()
     .map((f) => join('test', folder, f)),
 );
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {

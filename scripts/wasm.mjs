@@ -1,4 +1,4 @@
-// Assembles Weight Lens's own WebAssembly, src/core/wasm/*.wat, into TypeScript modules beside
+// Assembles Weight Lens's own WebAssembly, src/core/lenet/wasm/*.wat, into TypeScript modules beside
 // them (NAME.wasm.ts, the binary as base64), which are committed: the source runs from
 // tsx in tests and bundles alike with no build step and no file to find at run time.
 // `npm run build` rewrites a module whose source changed; a unit test checks they agree.
@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initWabt from 'wabt';
 
-const WASM_SOURCES = 'src/core/wasm';
+const WASM_SOURCES = 'src/core/lenet/wasm';
 const FEATURES = { simd: true, bulk_memory: true };
 
 /** The TypeScript module for one .wat file's text. */

@@ -1,24 +1,26 @@
 // Every message between the extension host and the webviews, typed in one place.
 // Both sides import these types; the host validates nothing it did not send itself,
 // and the webview ignores messages whose `type` it does not know.
-import type { Dataset, Snapshot } from './core/run';
-import type { TrainConfig } from './core/trainConfig';
+import type { Dataset, Snapshot } from './core/mlp/run';
+import type { TrainConfig } from './core/mlp/config';
 import type { DType, FormatName, KernelLayout } from './core/formats/weightFile';
-import type { Normalization } from './core/kernel';
-import type { TensorStats } from './core/tensorStats';
-import type { SeriesTensor } from './core/checkpointSeries';
-import type { CheckpointSummary, SeriesStatus } from './core/evolutionModel';
-import type { HistogramRow } from './core/seriesHistograms';
-import type { Activation } from './core/trainConfig';
-import type { TrainingPoint } from './core/trainingCurve';
+import type { Normalization } from './core/tensor/kernel';
+import type { TensorStats } from './core/tensor/statistics';
+import type { SeriesTensor } from './core/series/checkpointSeries';
+import type { CheckpointSummary, SeriesStatus } from './core/series/evolutionModel';
+import type { HistogramRow } from './core/series/histograms';
+import type { Activation } from './core/mlp/config';
+import type { TrainingPoint } from './core/series/trainingCurve';
 
-/** Where the hyperplane view lives: an editor-area panel, or the compact side-panel view. */
+// ---- The hyperplanes view (editor panel and side panel): the 2-D MLP training in the extension ----
+
+/** Where the hyperplanes view lives: an editor-area panel, or the compact side-panel view. */
 export type ViewPlacement = 'panel' | 'sidebar';
 
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'error';
 
-/** Extension host → webview. */
-export type HostMessage =
+/** Extension host → hyperplanes webview. */
+export type HyperplanesHostMessage =
   /** A new run begins: clears the view. */
   | { type: 'runStarted'; runId: string; config: TrainConfig; dataset: Dataset; backend: string; iterations: number[] }
   /** Snapshots kept since the last message, in iteration order. */
@@ -37,16 +39,16 @@ export type HostMessage =
       message?: string;
     };
 
-export type RunStartedMessage = Extract<HostMessage, { type: 'runStarted' }>;
-export type RunStateMessage = Extract<HostMessage, { type: 'runState' }>;
+export type RunStartedMessage = Extract<HyperplanesHostMessage, { type: 'runStarted' }>;
+export type RunStateMessage = Extract<HyperplanesHostMessage, { type: 'runState' }>;
 
 /** A run that has just started, as both sides keep it: built from its `runStarted` message. */
 export function startedRunState({ runId, config, dataset, backend, iterations }: RunStartedMessage): RunStateMessage {
   return { type: 'runState', runId, config, dataset, backend, iterations, snapshots: [], status: 'running' };
 }
 
-/** Webview → extension host. */
-export type WebviewMessage =
+/** Hyperplanes webview → extension host. */
+export type HyperplanesWebviewMessage =
   /** The webview script has loaded and can receive messages. */
   | { type: 'ready'; placement: ViewPlacement }
   /** Start a new run with these settings (missing ones come from the user's settings). */
@@ -55,9 +57,9 @@ export type WebviewMessage =
   /** Keep a snapshot at the iteration the trainer is at now. */
   | { type: 'snapshotNow' };
 
-/** What the webview keeps through getState/setState and the panel serializer. */
-export interface PersistedViewState {
-  run?: Extract<HostMessage, { type: 'runState' }>;
+/** What the hyperplanes webview keeps through getState/setState and the panel serializer. */
+export interface PersistedHyperplanesState {
+  run?: Extract<HyperplanesHostMessage, { type: 'runState' }>;
   /** Index into run.snapshots shown by the scrubber. */
   frame: number;
   tab: 'live' | 'lecture';
@@ -68,7 +70,7 @@ export interface PersistedViewState {
 
 // ---- The weights view (custom editor / "Inspect Weights"): one weight file per view ----
 
-export type { TensorStats } from './core/tensorStats';
+export type { TensorStats } from './core/tensor/statistics';
 
 export interface TensorSummary {
   name: string;
@@ -117,11 +119,11 @@ export interface PersistedWeightsState {
 
 // ---- The evolution view: a training run's checkpoints (a folder, or a run in memory) on a timeline ----
 
-export type { SeriesTensor } from './core/checkpointSeries';
-export type { CheckpointSummary, SeriesProblem, SeriesStatus } from './core/evolutionModel';
-export type { HistogramRow } from './core/seriesHistograms';
-export type { SeriesSnapshot } from './core/seriesHyperplanes';
-export type { TrainingPoint } from './core/trainingCurve';
+export type { SeriesTensor } from './core/series/checkpointSeries';
+export type { CheckpointSummary, SeriesProblem, SeriesStatus } from './core/series/evolutionModel';
+export type { HistogramRow } from './core/series/histograms';
+export type { SeriesSnapshot } from './core/series/hyperplanes';
+export type { TrainingPoint } from './core/series/trainingCurve';
 
 /** The whole series at once: when the view (re)loads, and when the first checkpoint changed. */
 export interface SeriesState {

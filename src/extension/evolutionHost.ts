@@ -5,21 +5,21 @@
 // `vscode` import): the panel wires it to a webview and a watcher, the Chromium tests
 // and the benchmark to a page.
 import { randomUUID } from 'node:crypto';
-import { pointsFileOf } from '../core/checkpointSeries';
-import type { CheckpointStore } from '../core/checkpointStore';
-import { parseCsvPoints, boundingBox } from '../core/dataset';
-import { errorMessage } from '../core/errorMessage';
+import { pointsFileOf } from '../core/series/checkpointSeries';
+import type { CheckpointStore } from '../core/series/checkpointStore';
+import { parseCsvPoints, boundingBox } from '../core/mlp/dataset';
+import { errorMessage } from '../core/util/errorMessage';
 import {
   EvolutionModel,
   type CheckpointSummary,
   type EvolutionOptions,
   type SeriesEvent,
-} from '../core/evolutionModel';
-import { FetchQueue } from '../core/fetchQueue';
-import type { Point } from '../core/run';
-import { HistogramFeed } from '../core/seriesHistograms';
-import { boxAroundLines } from '../core/seriesHyperplanes';
-import { mergeTrainingPoints, type TrainingPoint } from '../core/trainingCurve';
+} from '../core/series/evolutionModel';
+import { FetchQueue } from '../core/series/fetchQueue';
+import type { Point } from '../core/mlp/run';
+import { HistogramFeed } from '../core/series/histograms';
+import { boxAroundLines } from '../core/series/hyperplanes';
+import { mergeTrainingPoints, type TrainingPoint } from '../core/series/trainingCurve';
 import type { EvolutionHostMessage, EvolutionWebviewMessage, SeriesState } from '../protocol';
 
 /** How long changes gather before they go to the view. */

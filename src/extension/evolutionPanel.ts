@@ -3,8 +3,8 @@
 // state). A folder's series follows the folder through a FileSystemWatcher.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { folderStore } from '../core/checkpointStore';
-import { errorMessage } from '../core/errorMessage';
+import { folderStore } from '../core/series/checkpointStore';
+import { errorMessage } from '../core/util/errorMessage';
 import type { EvolutionWebviewMessage, PersistedEvolutionState, TrainingPoint } from '../protocol';
 import { EvolutionHost, type SeriesChange, type SeriesSource } from './evolutionHost';
 import { loadEvolutionView } from './webviewSetup';

@@ -3,18 +3,18 @@
 // The tfjs backend starts on the first training, not at activation, so opening a Python
 // file or restoring a panel stays cheap.
 import * as vscode from 'vscode';
-import type { TrainRun } from '../core/run';
-import { initBackend } from '../core/tfBackend';
-import type { TrainConfig } from '../core/trainConfig';
-import { COMMANDS, registerCommands } from './commands';
+import type { TrainRun } from '../core/mlp/run';
+import { initBackend } from '../core/util/tfBackend';
+import type { TrainConfig } from '../core/mlp/config';
+import { COMMANDS, registerCommands } from './hyperplanesCommands';
 import { readCsv } from './csvFile';
 import { registerEvolutionCommand } from './evolutionCommands';
 import { EVOLUTION_VIEW_TYPE, EvolutionPanels } from './evolutionPanel';
-import { HYPERPLANE_VIEW_TYPE, HyperplanePanel } from './hyperplanePanel';
+import { HYPERPLANES_VIEW_TYPE, HyperplanesPanel } from './hyperplanesPanel';
 import { registerLenetCommand } from './lenetCommand';
 import { registerSequentialCodeLens } from './sequentialCodeLens';
 import { readTrainSettings, SETTINGS_SECTION } from './settings';
-import { SIDE_VIEW_ID, SideViewProvider } from './sideView';
+import { SIDE_VIEW_ID, HyperplanesSideViewProvider } from './hyperplanesSideView';
 import { showTrainingIndicators } from './trainingIndicators';
 import { TrainingSession, type RunState } from './trainingSession';
 import { registerWeightsCommands } from './weightsCommands';
@@ -33,14 +33,17 @@ export function activate(context: vscode.ExtensionContext): WeightLensApi {
   const startBackend = (): Promise<string> =>
     initBackend({ wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, log: (m) => log.info(m) });
   const session = new TrainingSession({ log, defaults, readCsv, startBackend });
-  const panel = new HyperplanePanel(context.extensionUri, session);
+  const panel = new HyperplanesPanel(context.extensionUri, session);
   const evolution = new EvolutionPanels(context.extensionUri, log);
   context.subscriptions.push(
     log,
     session,
     showTrainingIndicators(session, COMMANDS.stop),
-    vscode.window.registerWebviewPanelSerializer(HYPERPLANE_VIEW_TYPE, panel),
-    vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, new SideViewProvider(context.extensionUri, session)),
+    vscode.window.registerWebviewPanelSerializer(HYPERPLANES_VIEW_TYPE, panel),
+    vscode.window.registerWebviewViewProvider(
+      SIDE_VIEW_ID,
+      new HyperplanesSideViewProvider(context.extensionUri, session),
+    ),
     registerSequentialCodeLens(),
     ...registerCommands(session, panel, defaults),
     registerWeightsEditor(context.extensionUri, log),

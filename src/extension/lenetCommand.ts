@@ -4,12 +4,12 @@
 // weights as safetensors in the workspace (a cancelled run saves nothing).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { MemoryStore } from '../core/checkpointStore';
-import { LENET_SHAPES } from '../core/lenet';
-import { resolveLenetConfig } from '../core/lenetConfig';
-import { type LenetRun, type LenetSnapshot, lenetSafetensors, trainLenet } from '../core/lenetTrainer';
-import { MNIST_FILE, readMnist, splitMnist } from '../core/mnist';
-import type { TrainingPoint } from '../core/trainingCurve';
+import { MemoryStore } from '../core/series/checkpointStore';
+import { LENET_SHAPES } from '../core/lenet/network';
+import { resolveLenetConfig } from '../core/lenet/config';
+import { type LenetRun, type LenetSnapshot, lenetSafetensors, trainLenet } from '../core/lenet/trainer';
+import { MNIST_FILE, readMnist, splitMnist } from '../core/lenet/mnist';
+import type { TrainingPoint } from '../core/series/trainingCurve';
 import type { SeriesChange } from './evolutionHost';
 import type { EvolutionPanels } from './evolutionPanel';
 import { reportErrors } from './reportErrors';

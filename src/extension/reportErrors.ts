@@ -2,7 +2,7 @@
 // the bad value (the core's messages do). Callers get undefined instead of a rejection, so
 // nothing reaches VS Code as an unhandled error.
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errorMessage';
+import { errorMessage } from '../core/util/errorMessage';
 
 export async function reportErrors<T>(log: vscode.LogOutputChannel, action: () => Promise<T>): Promise<T | undefined> {
   try {

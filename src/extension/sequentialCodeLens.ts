@@ -2,8 +2,8 @@
 // "Train & show hyperplanes" over Linear(2, H) → ReLU|Tanh|Sigmoid → Linear(H, 2), which
 // trains that architecture beside the code; "cannot train this (why)" over other MLPs.
 import * as vscode from 'vscode';
-import { findSequentials, type SequentialMatch } from '../core/sequentialParser';
-import { COMMANDS } from './commands';
+import { findSequentials, type SequentialMatch } from '../core/mlp/sequentialParser';
+import { COMMANDS } from './hyperplanesCommands';
 import { CODELENS_SETTING, SETTINGS_SECTION } from './settings';
 
 export function registerSequentialCodeLens(): vscode.Disposable {

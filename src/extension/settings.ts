@@ -1,7 +1,7 @@
 // The user's `weightLens.*` settings as training defaults. Only a type import of vscode,
 // so the mapping is checked against package.json in plain Node (test/extension/manifest).
 import type * as vscode from 'vscode';
-import type { TrainConfig } from '../core/trainConfig';
+import type { TrainConfig } from '../core/mlp/config';
 
 export const SETTINGS_SECTION = 'weightLens';
 

@@ -3,20 +3,20 @@
 // opens (or reloads) later gets it at once as `runState`.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { makeDataset } from '../core/dataset';
-import type { Dataset, Snapshot, TrainRun } from '../core/run';
-import { snapshotSchedule } from '../core/schedule';
-import { resolveTrainConfig, type TrainConfig } from '../core/trainConfig';
-import { trainMlp } from '../core/trainer';
+import { makeDataset } from '../core/mlp/dataset';
+import type { Dataset, Snapshot, TrainRun } from '../core/mlp/run';
+import { snapshotSchedule } from '../core/mlp/schedule';
+import { resolveTrainConfig, type TrainConfig } from '../core/mlp/config';
+import { trainMlp } from '../core/mlp/trainer';
 import {
-  type HostMessage,
+  type HyperplanesHostMessage,
   type RunStartedMessage,
   type RunStateMessage,
   startedRunState,
-  type WebviewMessage,
+  type HyperplanesWebviewMessage,
 } from '../protocol';
 import { reportErrors } from './reportErrors';
-import { errorMessage } from '../core/errorMessage';
+import { errorMessage } from '../core/util/errorMessage';
 
 export type RunState = RunStateMessage;
 
@@ -104,7 +104,9 @@ export class TrainingSession implements vscode.Disposable {
   /** Sends this webview every run from now on; the webview's messages drive the session. */
   connect(webview: vscode.Webview): vscode.Disposable {
     this.views.add(webview);
-    const listener = webview.onDidReceiveMessage((message: WebviewMessage) => this.receive(webview, message));
+    const listener = webview.onDidReceiveMessage((message: HyperplanesWebviewMessage) =>
+      this.receive(webview, message),
+    );
     return new vscode.Disposable(() => {
       this.views.delete(webview);
       listener.dispose();
@@ -117,7 +119,7 @@ export class TrainingSession implements vscode.Disposable {
     this.views.clear();
   }
 
-  private receive(webview: vscode.Webview, message: WebviewMessage): void {
+  private receive(webview: vscode.Webview, message: HyperplanesWebviewMessage): void {
     switch (message.type) {
       case 'ready':
         // Send what is pending first, so the full state that follows supersedes it; a copy,
@@ -223,7 +225,7 @@ export class TrainingSession implements vscode.Disposable {
     this.statusEmitter.fire({ runId, running: status === 'running', config, backend, iteration });
   }
 
-  private broadcast(message: HostMessage): void {
+  private broadcast(message: HyperplanesHostMessage): void {
     // A hidden webview drops messages; it reloads when shown and asks again with `ready`.
     for (const view of this.views) void view.postMessage(message);
   }

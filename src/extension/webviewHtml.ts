@@ -1,4 +1,4 @@
-// The HTML shell of the webviews (hyperplanes, weights). Pure (no `vscode` import) so the Chromium
+// The HTML shell of the webviews (hyperplanes, weights, evolution). Pure (no `vscode` import) so the Chromium
 // tests serve exactly what the extension serves, under the same Content-Security-Policy.
 import { randomBytes } from 'node:crypto';
 import type { ViewPlacement } from '../protocol';
@@ -6,9 +6,9 @@ import type { ViewPlacement } from '../protocol';
 export interface WebviewHtmlOptions {
   /** `webview.cspSource`: the origin the webview may load its own resources from. */
   cspSource: string;
-  /** The view's bundle: dist/webview.js (hyperplanes) or dist/weightsView.js (weights). */
+  /** The view's bundle: dist/hyperplanesView.js, dist/weightsView.js or dist/evolutionView.js. */
   scriptUri: string;
-  /** The shared stylesheet (media/webview.css), then the view's own additions (media/weights.css). */
+  /** The shared stylesheet (media/shared.css), then the view's own (media/hyperplanes.css…). */
   styleUri: string;
   extraStyleUris?: string[];
   /** Allows exactly our one script; a fresh one per page (see makeNonce). */

@@ -7,14 +7,14 @@ import { makeNonce, webviewHtml } from './webviewHtml';
 interface ViewPage {
   /** The bundle in dist/. */
   script: string;
-  /** Stylesheets in media/ after the shared webview.css. */
+  /** Stylesheets in media/ after the shared shared.css. */
   extraStyles?: string[];
   placement?: ViewPlacement;
   title?: string;
 }
 
-export function loadHyperplaneView(webview: vscode.Webview, extensionUri: vscode.Uri, placement: ViewPlacement): void {
-  loadView(webview, extensionUri, { script: 'webview.js', placement });
+export function loadHyperplanesView(webview: vscode.Webview, extensionUri: vscode.Uri, placement: ViewPlacement): void {
+  loadView(webview, extensionUri, { script: 'hyperplanesView.js', extraStyles: ['hyperplanes.css'], placement });
 }
 
 export function loadWeightsView(webview: vscode.Webview, extensionUri: vscode.Uri): void {
@@ -42,7 +42,7 @@ function loadView(webview: vscode.Webview, extensionUri: vscode.Uri, page: ViewP
   webview.html = webviewHtml({
     cspSource: webview.cspSource,
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, page.script)).toString(),
-    styleUri: mediaUri('webview.css'),
+    styleUri: mediaUri('shared.css'),
     extraStyleUris: page.extraStyles?.map(mediaUri),
     nonce: makeNonce(),
     placement: page.placement,

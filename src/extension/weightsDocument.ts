@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openWeightFile } from '../core/formats/openWeightFile';
 import { type WeightFile, WeightFileError } from '../core/formats/weightFile';
-import { type TensorStats, tensorStats } from '../core/tensorStats';
-import { errorMessage } from '../core/errorMessage';
+import { type TensorStats, tensorStats } from '../core/tensor/statistics';
+import { errorMessage } from '../core/util/errorMessage';
 
 /** Larger files open with a notification (and its progress bar) rather than in the status bar. */
 const LARGE_FILE_BYTES = 64 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { reportErrors } from './reportErrors';
 import { WeightsDocument } from './weightsDocument';
 import { exportFileName } from './weightsFiles';
 import { loadWeightsView } from './webviewSetup';
-import { errorMessage } from '../core/errorMessage';
+import { errorMessage } from '../core/util/errorMessage';
 
 export const WEIGHTS_VIEW_TYPE = 'weightLens.weights';
 

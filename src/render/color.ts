@@ -1,7 +1,55 @@
-// Colour arithmetic for the renderers: OKLCH (perceptually even lightness) to sRGB,
-// and reading any CSS colour back as RGB through the canvas itself.
+// Colour for the renderers: a value's level on a colour map (grey, or diverging about zero),
+// OKLCH (perceptually even lightness) to sRGB, and reading any CSS colour back as RGB
+// through the canvas itself.
+import type { Normalization } from '../core/tensor/kernel';
+import type { ValueRange } from '../core/tensor/range';
+
+/** Colour-map index 0..255 of a value in its range (128 when the range is one value or empty); −1 for NaN and ±Inf. */
+export function colorLevel(value: number, { low, high }: ValueRange): number {
+  if (!Number.isFinite(value)) return -1;
+  if (!(high > low)) return 128;
+  return Math.round((255 * Math.min(Math.max(value - low, 0), high - low)) / (high - low));
+}
 
 export type Rgb = [r: number, g: number, b: number];
+
+/** NaN and ±Inf: a saturated green, apart from the grey ramp and from both ends of the diverging map. */
+export const NON_FINITE_RGB: Rgb = [0, 220, 90];
+
+/** ColorBrewer RdBu (reversed): dark blue, through near-white at zero, to dark red; readable by most colour-blind viewers. */
+const DIVERGING_STOPS: Rgb[] = [
+  [5, 48, 97],
+  [33, 102, 172],
+  [67, 147, 195],
+  [146, 197, 222],
+  [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199],
+  [244, 165, 130],
+  [214, 96, 77],
+  [178, 24, 43],
+  [103, 0, 31],
+];
+
+function buildMap(color: (t: number) => Rgb): Uint8ClampedArray {
+  const map = new Uint8ClampedArray(256 * 3);
+  for (let level = 0; level < 256; level++) map.set(color(level / 255), level * 3);
+  return map;
+}
+
+const GREY_MAP = buildMap((t) => [255 * t, 255 * t, 255 * t]);
+const DIVERGING_MAP = buildMap((t) => {
+  const position = t * (DIVERGING_STOPS.length - 1);
+  const i = Math.min(DIVERGING_STOPS.length - 2, Math.floor(position));
+  const f = position - i;
+  const [a, b] = [DIVERGING_STOPS[i], DIVERGING_STOPS[i + 1]];
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+});
+
+/** 256 RGB triples indexed by colorLevel: the grey ramp, or blue–white–red when symmetric. */
+export function colorMap(normalization: Normalization): Uint8ClampedArray {
+  return normalization === 'symmetric' ? DIVERGING_MAP : GREY_MAP;
+}
 
 /** sRGB hex (#rrggbb) of an OKLCH colour; the chroma is reduced until it fits in sRGB. */
 export function oklchToHex(lightness: number, chroma: number, hueDegrees: number): string {

@@ -3,24 +3,16 @@
 // The visible tiles' pixels are built at one pixel per kernel value, then scaled into
 // place with smoothing off: crisp at any zoom, and fast for 12,288 tiles.
 import {
-  arrangementOf,
-  cellTile,
-  colorLevel,
-  colorMap,
   filterRanges,
-  NON_FINITE_RGB,
   shownTiles,
-  tileAtPoint,
-  tileCell,
-  tileGrid,
   type KernelShape,
   type KernelView,
   type Normalization,
-  type TileGrid,
-  type TileHit,
   type TileSelection,
-  type ValueRange,
-} from '../core/kernel';
+} from '../core/tensor/kernel';
+import { arrangementOf, cellTile, tileAtPoint, tileCell, tileGrid, type TileGrid, type TileHit } from './tileGrid';
+import { colorLevel, colorMap, NON_FINITE_RGB } from './color';
+import { type ValueRange } from '../core/tensor/range';
 import type { Rect } from './hyperplanes';
 import { pixelImage, putRgb, scratchContext, type CreateCanvas } from './pixels';
 import type { Theme } from './theme';

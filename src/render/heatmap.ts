@@ -2,7 +2,8 @@
 // weights) as a heat map, a 1-D one (a bias) as a strip of bars about zero. Both use the
 // diverging colour map symmetric about zero. A tensor larger than the room is shown in
 // blocks (each cell the mean of its block) rather than in a canvas too large to draw.
-import { colorLevel, colorMap, NON_FINITE_RGB, symmetricRange, type ValueRange } from '../core/kernel';
+import { colorLevel, colorMap, NON_FINITE_RGB } from './color';
+import { symmetricRange, type ValueRange } from '../core/tensor/range';
 import { pixelImage, putRgb, type CreateCanvas } from './pixels';
 import type { Theme } from './theme';
 

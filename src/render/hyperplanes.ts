@@ -8,9 +8,9 @@ import {
   predictClass1Probability,
   type Segment,
   type Vec2,
-} from '../core/hyperplane';
-import type { Box, Dataset, Point, Snapshot } from '../core/run';
-import type { Activation } from '../core/trainConfig';
+} from '../core/mlp/hyperplane';
+import type { Box, Dataset, Point, Snapshot } from '../core/mlp/run';
+import type { Activation } from '../core/mlp/config';
 import { cssColorToRgb, type Rgb } from './color';
 import { unitColor, type Theme } from './theme';
 

@@ -1,8 +1,8 @@
 // The lecture's figure: small multiples of a run at the slides' iterations, each titled
 // "Iteration N".
-import { deadUnits } from '../core/hyperplane';
-import type { Dataset, Snapshot, TrainRun } from '../core/run';
-import { LECTURE_GRID_ITERATIONS } from '../core/schedule';
+import { deadUnits } from '../core/mlp/hyperplane';
+import type { Dataset, Snapshot, TrainRun } from '../core/mlp/run';
+import { LECTURE_GRID_ITERATIONS } from '../core/mlp/schedule';
 import { drawHyperplaneScene, type HyperplaneScene, type Rect } from './hyperplanes';
 import type { Theme } from './theme';
 

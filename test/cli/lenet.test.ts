@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
-import { LENET_SHAPES } from '../../src/core/lenet';
+import { LENET_SHAPES } from '../../src/core/lenet/network';
 import { assertBadInput, buildCliIfStale, cli, PNG_SIGNATURE } from '../support/cli';
 
 let work: string;

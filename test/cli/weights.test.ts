@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
-import { colorLevel, filterRanges, kernelView, type ValueRange } from '../../src/core/kernel';
+import { filterRanges, kernelView } from '../../src/core/tensor/kernel';
+import { colorLevel } from '../../src/render/color';
+import { type ValueRange } from '../../src/core/tensor/range';
 import { filterGridLayout, tileRect, type FilterGridOptions } from '../../src/render/filterGrid';
 import { assertBadInput, buildCliIfStale, cli, PNG_SIGNATURE, ROOT } from '../support/cli';
 

@@ -5,14 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  colorLevel,
-  colorMap,
-  kernelView,
-  NON_FINITE_RGB,
-  type KernelView,
-  type Normalization,
-} from '../../src/core/kernel';
+import { kernelView, type KernelView, type Normalization } from '../../src/core/tensor/kernel';
+import { colorLevel, colorMap, NON_FINITE_RGB } from '../../src/render/color';
 import {
   drawFilterGrid,
   filterGridLayout,

@@ -1,10 +1,10 @@
 // Hand-made snapshots and runs of known geometry (no training) over the real disc dataset.
-import type { Vec2 } from '../../src/core/hyperplane';
-import { DISC_RADIUS, makeDataset } from '../../src/core/dataset';
-import { seededRandom } from '../../src/core/random';
-import type { Box, Dataset, Snapshot, TrainRun } from '../../src/core/run';
-import { LECTURE_GRID_ITERATIONS } from '../../src/core/schedule';
-import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../src/core/trainConfig';
+import type { Vec2 } from '../../src/core/mlp/hyperplane';
+import { DISC_RADIUS, makeDataset } from '../../src/core/mlp/dataset';
+import { seededRandom } from '../../src/core/util/random';
+import type { Box, Dataset, Snapshot, TrainRun } from '../../src/core/mlp/run';
+import { LECTURE_GRID_ITERATIONS } from '../../src/core/mlp/schedule';
+import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../src/core/mlp/config';
 
 export const UNIT_BOX: Box = { xMin: 0, xMax: 1, yMin: 0, yMax: 1 };
 

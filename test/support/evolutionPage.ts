@@ -1,8 +1,8 @@
 // The evolution view in Chromium with the real host side (EvolutionHost) behind it, over
 // a folder of checkpoints: what the evolution test and the scrubbing benchmark share.
 import type { Browser, Page } from 'playwright-core';
-import { folderStore } from '../../src/core/checkpointStore';
-import type { RetryPolicy } from '../../src/core/halfWritten';
+import { folderStore } from '../../src/core/series/checkpointStore';
+import type { RetryPolicy } from '../../src/core/series/halfWritten';
 import { EvolutionHost } from '../../src/extension/evolutionHost';
 import { FRAME_MEASURE } from '../../webview/evolution/state';
 import { connectHost, openView, settle, type ThemeName, type View } from './webviewHarness';

@@ -1,6 +1,6 @@
 // Deterministic weights that look like trained ones (oriented, smooth Gabor-like filters
 // plus noise), in the shapes of LeNet and AlexNet's layers, for the renderer and webview tests.
-import { seededRandom } from '../../src/core/random';
+import { seededRandom } from '../../src/core/util/random';
 
 export interface TestTensor {
   name: string;

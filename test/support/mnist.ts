@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Digits, MNIST_FILE, readMnist } from '../../src/core/mnist';
+import { type Digits, MNIST_FILE, readMnist } from '../../src/core/lenet/mnist';
 
 const ROOT = join(__dirname, '..', '..');
 export const MNIST_DIST_FILE = join(ROOT, 'dist', MNIST_FILE);

@@ -2,7 +2,7 @@
 // the first Python that has torch; tests skip, saying why, where there is none.
 import { join } from 'node:path';
 import { pythonWithTorch, runPythonJson } from '../../bench/python';
-import { type Digits, pixelBytes } from '../../src/core/mnist';
+import { type Digits, pixelBytes } from '../../src/core/lenet/mnist';
 
 const SCRIPT = join(__dirname, 'lenet_torch.py');
 export const NO_TORCH = 'needs a Python with PyTorch (Debian python3-torch, /usr/bin/python3)';

@@ -186,16 +186,21 @@ function themeCss(name: ThemeName): string {
 
 /** Each view's bundle, stylesheets and first message, as the extension loads it. */
 const VIEWS = {
-  hyperplanes: { script: 'webview.js', styles: ['webview.css'], ready: 'ready', title: undefined },
+  hyperplanes: {
+    script: 'hyperplanesView.js',
+    styles: ['shared.css', 'hyperplanes.css'],
+    ready: 'ready',
+    title: undefined,
+  },
   weights: {
     script: 'weightsView.js',
-    styles: ['webview.css', 'weights.css'],
+    styles: ['shared.css', 'weights.css'],
     ready: 'weightsReady',
     title: 'Weights',
   },
   evolution: {
     script: 'evolutionView.js',
-    styles: ['webview.css', 'weights.css', 'evolution.css'],
+    styles: ['shared.css', 'weights.css', 'evolution.css'],
     ready: 'evolutionReady',
     title: 'Evolution',
   },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
 import { type ByteSource, type WeightFile, WeightFileError } from '../../src/core/formats/weightFile';
-import { tensorStats } from '../../src/core/tensorStats';
+import { tensorStats } from '../../src/core/tensor/statistics';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 

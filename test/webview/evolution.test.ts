@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
-import { colorLevel, colorMap, filterRanges, kernelView, shownTiles } from '../../src/core/kernel';
-import type { RetryPolicy } from '../../src/core/halfWritten';
-import type { TrainingPoint } from '../../src/core/trainingCurve';
+import { filterRanges, kernelView, shownTiles } from '../../src/core/tensor/kernel';
+import { colorLevel, colorMap } from '../../src/render/color';
+import type { RetryPolicy } from '../../src/core/series/halfWritten';
+import type { TrainingPoint } from '../../src/core/series/trainingCurve';
 import type { EvolutionHost } from '../../src/extension/evolutionHost';
 import { filterGridLayout, tileRect } from '../../src/render/filterGrid';
 import { restoreEvolutionState } from '../../webview/evolution/state';
-import { formatNumber } from '../../webview/format';
+import { formatNumber } from '../../webview/shared/format';
 import { frameCount, frameTimes, openSeries, scrubTo, waitForFrames } from '../support/evolutionPage';
 import {
   canvasDigest,

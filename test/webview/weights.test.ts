@@ -10,20 +10,18 @@ import type { Browser, Page } from 'playwright-core';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
 import type { WeightFile } from '../../src/core/formats/weightFile';
 import {
-  colorLevel,
-  colorMap,
   filterRanges,
   kernelView,
-  NON_FINITE_RGB,
   shownTiles,
   type KernelView,
   type Normalization,
-} from '../../src/core/kernel';
-import { tensorStats } from '../../src/core/tensorStats';
+} from '../../src/core/tensor/kernel';
+import { colorLevel, colorMap, NON_FINITE_RGB } from '../../src/render/color';
+import { tensorStats } from '../../src/core/tensor/statistics';
 import type { WeightsHostMessage, WeightsWebviewMessage } from '../../src/protocol';
 import { filterGridLayout, tileRect, type FilterGridLayout } from '../../src/render/filterGrid';
-import { formatCount, formatNumber } from '../../webview/format';
-import { DRAW_MEASURE } from '../../webview/weights/filterGridView';
+import { formatCount, formatNumber } from '../../webview/shared/format';
+import { DRAW_MEASURE } from '../../webview/tensorPictures/filterGridView';
 import { DEFAULT_STATE, restoreWeightsState } from '../../webview/weights/state';
 import {
   canvasRect,

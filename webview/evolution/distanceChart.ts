@@ -3,9 +3,9 @@
 // Clicking the chart moves the scrubber to the nearest checkpoint (see SeriesLineChart).
 import type { PersistedEvolutionState, SeriesState } from '../../src/protocol';
 import { unitColor } from '../../src/render/theme';
-import { h } from '../dom';
-import { formatNumber, formatPercent } from '../format';
-import type { ViewTheme } from '../theme';
+import { h } from '../shared/dom';
+import { formatNumber, formatPercent } from '../shared/format';
+import type { ViewTheme } from '../shared/theme';
 import { positions, SeriesLineChart } from './seriesChart';
 
 /** Layers named in the legend; the others are in the tooltip. */

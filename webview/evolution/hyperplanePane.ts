@@ -2,18 +2,18 @@
 // checkpoints, with the decision regions of the layer after them: the live hyperplane
 // view's canvas and unit legend, fed from checkpoints. The hidden activation is not in
 // the weights: the user says which it is (ReLU, as in the lecture, by default).
-import { deadUnits } from '../../src/core/hyperplane';
-import { scoreSnapshot } from '../../src/core/seriesHyperplanes';
-import { ACTIVATIONS, type Activation } from '../../src/core/trainConfig';
-import type { Dataset } from '../../src/core/run';
+import { deadUnits } from '../../src/core/mlp/hyperplane';
+import { scoreSnapshot } from '../../src/core/series/hyperplanes';
+import { ACTIVATIONS, type Activation } from '../../src/core/mlp/config';
+import type { Dataset } from '../../src/core/mlp/run';
 import type { SeriesSnapshot } from '../../src/protocol';
-import { h } from '../dom';
-import { shallowEqual } from '../shallowEqual';
-import { formatNumber, formatPercent } from '../format';
-import { HyperplaneCanvas } from '../hyperplaneCanvas';
-import type { ViewTheme } from '../theme';
-import { Toggle } from '../toggle';
-import { UnitList } from '../unitList';
+import { h } from '../shared/dom';
+import { shallowEqual } from '../shared/shallowEqual';
+import { formatNumber, formatPercent } from '../shared/format';
+import { HyperplaneCanvas } from '../hyperplanes/hyperplaneCanvas';
+import type { ViewTheme } from '../shared/theme';
+import { Toggle } from '../shared/toggle';
+import { UnitList } from '../hyperplanes/unitList';
 
 export interface HyperplaneContent {
   snapshot?: SeriesSnapshot;

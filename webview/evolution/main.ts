@@ -3,22 +3,20 @@
 // it), the tensors of the frames around the one shown, the histograms. Every frame shown
 // is timed, from the scrubber's move to its picture drawn (the `evolution-frame` measure).
 import type { EvolutionWebviewMessage, PersistedEvolutionState, SeriesState } from '../../src/protocol';
-import { h } from '../dom';
-import { formatIteration } from '../format';
-import { onNextFrame } from '../frame';
-import { Scrubber } from '../scrubber';
-import { throttle } from '../state';
-import { Tabs } from '../tabs';
-import { observeTheme, readTheme } from '../theme';
-import { acquireApi } from '../vscodeApi';
+import { h } from '../shared/dom';
+import { formatIteration } from '../shared/format';
+import { onNextFrame } from '../shared/frame';
+import { Scrubber } from '../shared/scrubber';
+import { connectView } from '../shared/startView';
+import { Tabs } from '../shared/tabs';
+import { readTheme } from '../shared/theme';
 import { DistanceChart } from './distanceChart';
 import { HyperplanePane } from './hyperplanePane';
 import { MetricsChart } from './metricsChart';
 import { SeriesHeader } from './seriesHeader';
 import { SeriesHistogram } from './seriesHistogram';
 import {
-  applyHistogramRows,
-  applySeriesMessage,
+  applyEvolutionMessage,
   FRAME_MEASURE,
   frameIndex,
   isEvolutionHostMessage,
@@ -31,8 +29,6 @@ import {
 import { TensorFrames } from './tensorFrames';
 import { TensorPane } from './tensorPane';
 
-/** Often enough that hiding the view right after a change keeps it; rarely enough to stay cheap. */
-const SAVE_INTERVAL_MS = 200;
 /**
  * Frames fetched ahead of the scrubber and behind it, once the frame shown is here; behind
  * a scrubber moving back, as many as ahead, since they are the first that playback shows.
@@ -43,8 +39,8 @@ const AHEAD = 4;
 const AHEAD_PLAYING = 12;
 const BEHIND = 2;
 
-const vscode = acquireApi<EvolutionWebviewMessage, PersistedEvolutionState>();
-let state = restoreEvolutionState(vscode.getState());
+const view = connectView<EvolutionWebviewMessage, PersistedEvolutionState>();
+let state = restoreEvolutionState(view.saved);
 let theme = readTheme();
 let series: SeriesState | undefined;
 let histograms: SeriesHistograms | undefined;
@@ -55,14 +51,13 @@ let played = 0;
 let timing: { start: number } | undefined;
 /** What was last asked of the host, so that it is asked once per change. */
 let asked = { frames: '', histograms: '' };
-const save = throttle((s: PersistedEvolutionState) => vscode.setState(s), SAVE_INTERVAL_MS);
 const frames = new TensorFrames((tensor, checkpoints) => {
-  if (series) vscode.postMessage({ type: 'requestSeriesTensors', seriesId: series.seriesId, tensor, checkpoints });
+  if (series) view.post({ type: 'requestSeriesTensors', seriesId: series.seriesId, tensor, checkpoints });
 });
 
 function update(patch: Partial<PersistedEvolutionState>, now = false): void {
   state = { ...state, ...patch };
-  save(state);
+  view.save(state);
   if (now) draw();
   else render();
 }
@@ -219,60 +214,49 @@ function ask(shown: SeriesState, index: number, tensorName: string, here: boolea
   const histogramsKey = `${shown.seriesId}\n${tensorName}`;
   if (histogramsKey !== asked.histograms) {
     asked.histograms = histogramsKey;
-    vscode.postMessage({ type: 'requestSeriesHistograms', seriesId: shown.seriesId, tensor: tensorName });
+    view.post({ type: 'requestSeriesHistograms', seriesId: shown.seriesId, tensor: tensorName });
   }
 }
 
-observeTheme((next) => {
-  theme = next;
-  render();
-});
-
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = event.data;
-  if (!isEvolutionHostMessage(message)) return;
-  switch (message.type) {
-    case 'series':
-      if (message.seriesId !== series?.seriesId) {
-        frames.clear();
-        histograms = undefined;
-        asked = { frames: '', histograms: '' };
-      }
-      series = applySeriesMessage(series, message);
-      // Kept so that the serializer can reopen the folder after a reload.
-      update({ folder: message.folder });
-      return;
-    case 'checkpointsAdded':
-      // A checkpoint read again (its file changed) has new values.
-      for (const c of message.checkpoints) frames.forget(c.name);
-      series = applySeriesMessage(series, message);
-      asked.frames = '';
-      break;
-    case 'checkpointsRemoved':
-    case 'seriesStatus':
-    case 'seriesMetrics':
-      series = applySeriesMessage(series, message);
-      break;
-    case 'seriesTensor':
-      if (message.seriesId !== series?.seriesId) return;
-      frames.received(message.checkpoint, message.tensor, message.values);
-      // The frame the user waits for is drawn at once; prefetched ones need no drawing.
-      if (timing && isShown(series, message.checkpoint, message.tensor)) {
-        draw();
-        return;
-      }
-      break;
-    case 'seriesTensorError':
-      if (message.seriesId !== series?.seriesId) return;
-      frames.failed(message.checkpoint, message.tensor, message.message);
-      break;
-    case 'seriesHistograms':
-      if (message.seriesId !== series?.seriesId) return;
-      histograms = applyHistogramRows(histograms, message);
-      break;
-  }
-  render();
-});
-
 render();
-vscode.postMessage({ type: 'evolutionReady' });
+view.start({
+  isHostMessage: isEvolutionHostMessage,
+  onHostMessage(message) {
+    const shown = series?.seriesId;
+    ({ series, histograms } = applyEvolutionMessage({ series, histograms }, message));
+    if (series?.seriesId !== shown) {
+      frames.clear();
+      asked = { frames: '', histograms: '' };
+    }
+    switch (message.type) {
+      case 'series':
+        // Kept so that the serializer can reopen the folder after a reload.
+        update({ folder: message.folder });
+        return;
+      case 'checkpointsAdded':
+        // A checkpoint read again (its file changed) has new values.
+        for (const c of message.checkpoints) frames.forget(c.name);
+        asked.frames = '';
+        break;
+      case 'seriesTensor':
+        if (message.seriesId !== series?.seriesId) return;
+        frames.received(message.checkpoint, message.tensor, message.values);
+        // The frame the user waits for is drawn at once; prefetched ones need no drawing.
+        if (timing && isShown(series, message.checkpoint, message.tensor)) {
+          draw();
+          return;
+        }
+        break;
+      case 'seriesTensorError':
+        if (message.seriesId !== series?.seriesId) return;
+        frames.failed(message.checkpoint, message.tensor, message.message);
+        break;
+    }
+    render();
+  },
+  onTheme(next) {
+    theme = next;
+    render();
+  },
+  ready: { type: 'evolutionReady' },
+});

@@ -2,10 +2,10 @@
 // against its steps, the frame shown marked; points join as the run goes. Shown only for
 // a series that has them. Clicking a chart moves the scrubber to the nearest checkpoint.
 import type { SeriesState, TrainingPoint } from '../../src/protocol';
-import { lineLegendItems } from '../chartStyle';
-import { h } from '../dom';
-import { formatCount, formatNumber, formatPercent } from '../format';
-import type { ChartPalette, ViewTheme } from '../theme';
+import { lineLegendItems } from '../shared/chartStyle';
+import { h } from '../shared/dom';
+import { formatCount, formatNumber, formatPercent } from '../shared/format';
+import type { ChartPalette, ViewTheme } from '../shared/theme';
 import { positions, SeriesLineChart, type LineChartContent } from './seriesChart';
 
 interface Line {

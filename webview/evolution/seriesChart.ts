@@ -6,10 +6,10 @@
 // and leaves the chart as it is, rather than drawing thousands of points again each frame.
 import { Chart, type ChartDataset, type ChartOptions } from 'chart.js';
 import type { CheckpointSummary } from '../../src/protocol';
-import { chartFont, lineChartOptions, nearestIndex } from '../chartStyle';
-import { h } from '../dom';
-import { formatCount } from '../format';
-import type { ViewTheme } from '../theme';
+import { chartFont, lineChartOptions, nearestIndex } from '../shared/chartStyle';
+import { h } from '../shared/dom';
+import { formatCount } from '../shared/format';
+import type { ViewTheme } from '../shared/theme';
 
 export type LinePoint = { x: number; y: number | null };
 

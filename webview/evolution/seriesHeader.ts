@@ -2,8 +2,8 @@
 // ones join (a watched folder, a run in progress), the reading of the first ones, the
 // files being written, and those that cannot be read (each with the reason).
 import type { SeriesState } from '../../src/protocol';
-import { h } from '../dom';
-import { formatCount } from '../format';
+import { h } from '../shared/dom';
+import { formatCount } from '../shared/format';
 
 export class SeriesHeader {
   readonly element = h('header', { class: 'series-header', 'aria-live': 'polite' });

@@ -1,9 +1,9 @@
 // The chosen tensor's histogram at the frame shown, on bins and a count axis the whole
 // series shares, with the first checkpoint's outlined over it: scrubbing shows the
 // distribution spread or shift from where it started.
-import { shallowEqual } from '../shallowEqual';
-import type { ViewTheme } from '../theme';
-import { Histogram } from '../weights/histogram';
+import { shallowEqual } from '../shared/shallowEqual';
+import type { ViewTheme } from '../shared/theme';
+import { Histogram } from '../tensorPictures/histogram';
 import type { SeriesHistograms } from './state';
 
 export class SeriesHistogram {

@@ -1,12 +1,13 @@
 // The evolution view's state: what getState/setState keep (choices, the frame by name),
 // how host messages change the series shown, which frame and tensor are shown, and which
 // frames to fetch ahead. Pure functions, tested in Node.
-import { insertionIndex } from '../../src/core/checkpointSeries';
-import { ACTIVATIONS } from '../../src/core/trainConfig';
-import { mergeTrainingPoints } from '../../src/core/trainingCurve';
+import { insertionIndex } from '../../src/core/series/checkpointSeries';
+import { ACTIVATIONS } from '../../src/core/mlp/config';
+import { mergeTrainingPoints } from '../../src/core/series/trainingCurve';
 import type { EvolutionHostMessage, PersistedEvolutionState, SeriesState, SeriesTensor } from '../../src/protocol';
-import { messageGuard } from '../state';
-import { restoreWeightsState, ZOOMS } from '../weights/state';
+import { messageGuard } from '../shared/messageGuard';
+import { restoreWeightsState } from '../weights/state';
+import { ZOOMS } from '../tensorPictures/pictureOptions';
 
 /** Large enough tiles to see a 5×5 filter change from frame to frame. */
 const DEFAULT_ZOOM = 6;
@@ -139,4 +140,36 @@ export function applyHistogramRows(current: SeriesHistograms | undefined, messag
     countMax = Math.max(countMax, ...counts);
   }
   return { tensor: message.tensor, edges: message.edges, rows, countMax };
+}
+
+/** What the host told the view of its series (not saved: a reloaded view is sent it again). */
+export interface EvolutionViewData {
+  series?: SeriesState;
+  histograms?: SeriesHistograms;
+}
+
+/**
+ * The series and histograms after a host message; another series starts with no histograms,
+ * and messages of a series not shown change nothing. Tensors (`seriesTensor`, `seriesTensorError`)
+ * go to the view's frame cache, not here.
+ */
+export function applyEvolutionMessage(data: EvolutionViewData, message: EvolutionHostMessage): EvolutionViewData {
+  switch (message.type) {
+    case 'series':
+      return {
+        series: applySeriesMessage(data.series, message),
+        histograms: message.seriesId === data.series?.seriesId ? data.histograms : undefined,
+      };
+    case 'checkpointsAdded':
+    case 'checkpointsRemoved':
+    case 'seriesStatus':
+    case 'seriesMetrics':
+      return { ...data, series: applySeriesMessage(data.series, message) };
+    case 'seriesHistograms':
+      if (message.seriesId !== data.series?.seriesId) return data;
+      return { ...data, histograms: applyHistogramRows(data.histograms, message) };
+    case 'seriesTensor':
+    case 'seriesTensorError':
+      return data;
+  }
 }

@@ -2,7 +2,7 @@
 // and forth draws from here, and what is missing is asked for ahead of the scrubber, the
 // frame shown first. Bounded by bytes (an LRU), as the host's cache is; a tensor larger
 // than that bound is kept alone, the last one only.
-import { Lru } from '../../src/core/lru';
+import { Lru } from '../../src/core/util/lru';
 
 /** Decoded tensors kept in the webview: many frames of a LeNet (200 kB each), a few of a large model; the host keeps more. */
 const CACHE_BYTES = 48 << 20;

@@ -3,13 +3,13 @@
 // each checkpoint, or spans the whole series so that growing weights look brighter.
 // While the next frame's values are on their way, the last picture stays.
 import type { SeriesTensor } from '../../src/protocol';
-import { h } from '../dom';
-import { shallowEqual } from '../shallowEqual';
-import type { ViewTheme } from '../theme';
-import { Toggle } from '../toggle';
-import { FilterGridView, type GridSettings } from '../weights/filterGridView';
-import { MatrixView } from '../weights/matrixView';
-import { formatShape } from '../weights/state';
+import { h } from '../shared/dom';
+import { shallowEqual } from '../shared/shallowEqual';
+import type { ViewTheme } from '../shared/theme';
+import { Toggle } from '../shared/toggle';
+import { FilterGridView, type GridSettings } from '../tensorPictures/filterGridView';
+import { MatrixView } from '../tensorPictures/matrixView';
+import { formatShape } from '../shared/format';
 
 /** Flat, so that an unchanged content is seen at a glance (and nothing is drawn again). */
 export interface TensorContent extends GridSettings {

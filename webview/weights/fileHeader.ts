@@ -1,7 +1,7 @@
 // The file's header: its name and format, the totals (tensors, parameters), its path,
 // and its metadata (safetensors __metadata__, ONNX producer...) folded away.
-import { h } from '../dom';
-import { formatCount } from '../format';
+import { h } from '../shared/dom';
+import { formatCount } from '../shared/format';
 import { parameterCount, type WeightsFile } from './state';
 
 export class FileHeader {

@@ -1,65 +1,49 @@
 // The weights webview: one weight file's tensors, the selected one's histogram and picture.
 // It restores its saved state, says it is ready, then follows the host's messages: the
 // file, statistics as they are computed, and the values of the tensor it asked for.
-import type { PersistedWeightsState, TensorStats, WeightsHostMessage, WeightsWebviewMessage } from '../../src/protocol';
-import { h } from '../dom';
-import { onNextFrame } from '../frame';
-import { throttle } from '../state';
-import { observeTheme, readTheme } from '../theme';
-import { acquireApi } from '../vscodeApi';
+import type { PersistedWeightsState, WeightsWebviewMessage } from '../../src/protocol';
+import { h } from '../shared/dom';
+import { onNextFrame } from '../shared/frame';
+import { connectView } from '../shared/startView';
+import { readTheme } from '../shared/theme';
 import { FileHeader } from './fileHeader';
-import { isWeightsHostMessage, restoreWeightsState, type WeightsFile } from './state';
+import { applyWeightsMessage, isWeightsHostMessage, NO_FILE, restoreWeightsState } from './state';
 import { TensorDetail, type DetailContent } from './tensorDetail';
 import { TensorList } from './tensorList';
 
-/** Often enough that hiding the view right after a change keeps it; rarely enough to stay cheap. */
-const SAVE_INTERVAL_MS = 200;
 const SUPPORTED =
   'Weight Lens reads safetensors, PyTorch (.pt, .pth, .ckpt, .bin), NumPy (.npy, .npz), ONNX, Keras HDF5 and TF.js weights.';
 /** While the arrow keys step through the list, only the tensor they rest on is read. */
 const KEYBOARD_REQUEST_DELAY_MS = 150;
 
-interface Selected {
-  name: string;
-  requestId: number;
-  values?: Float32Array;
-  error?: string;
-}
-
-const vscode = acquireApi<WeightsWebviewMessage, PersistedWeightsState>();
-let state = restoreWeightsState(vscode.getState());
+const view = connectView<WeightsWebviewMessage, PersistedWeightsState>();
+let state = restoreWeightsState(view.saved);
 let theme = readTheme();
-let file: WeightsFile | undefined;
-let fileError: string | undefined;
-let selected: Selected | undefined;
+let data = NO_FILE;
 let lastRequestId = 0;
 let requestTimer: ReturnType<typeof setTimeout> | undefined;
-/** Statistics that came after the file (the host computes them in the background). */
-let stats = new Map<string, TensorStats>();
-const save = throttle((s: PersistedWeightsState) => vscode.setState(s), SAVE_INTERVAL_MS);
 
 function update(patch: Partial<PersistedWeightsState>): void {
   state = { ...state, ...patch };
-  save(state);
+  view.save(state);
   render();
 }
 
 function select(name: string, immediate: boolean): void {
+  const { selected } = data;
   if (selected?.name === name && (selected.values || selected.error)) return;
   const requestId = ++lastRequestId;
-  selected = { name, requestId };
+  data = { ...data, selected: { name, requestId } };
   update({ selected: name });
   clearTimeout(requestTimer);
-  const request = (): void => vscode.postMessage({ type: 'requestTensor', requestId, name });
+  const request = (): void => view.post({ type: 'requestTensor', requestId, name });
   if (immediate) request();
   else requestTimer = setTimeout(request, KEYBOARD_REQUEST_DELAY_MS);
 }
 
 const header = new FileHeader();
 const list = new TensorList(select, (filter) => update({ filter }));
-const detail = new TensorDetail(update, (png, suggestedName) =>
-  vscode.postMessage({ type: 'exportPng', suggestedName, png }),
-);
+const detail = new TensorDetail(update, (png, suggestedName) => view.post({ type: 'exportPng', suggestedName, png }));
 const waiting = h('p', { class: 'empty waiting' }, 'Reading the weight file…');
 const errorPanel = h('section', { class: 'error-panel', role: 'alert', hidden: true });
 const workspace = h(
@@ -73,6 +57,7 @@ app.className = 'weights';
 app.append(header.element, waiting, errorPanel, workspace);
 
 function detailContent(): DetailContent | undefined {
+  const { file, selected, stats } = data;
   const summary = selected && file?.tensors.find((t) => t.name === selected?.name);
   if (!selected || !summary) return undefined;
   const { filters, channels, rgb, normalization, zoom } = state;
@@ -92,6 +77,7 @@ function detailContent(): DetailContent | undefined {
 }
 
 const render = onNextFrame(() => {
+  const { file, fileError, stats } = data;
   waiting.hidden = file !== undefined || fileError !== undefined;
   errorPanel.hidden = fileError === undefined;
   errorPanel.replaceChildren(
@@ -106,44 +92,21 @@ const render = onNextFrame(() => {
   detail.show(detailContent());
 });
 
-function receive(message: WeightsHostMessage): void {
-  switch (message.type) {
-    case 'weightsFile':
-      file = message;
-      fileError = undefined;
-      stats = new Map();
-      selected = undefined;
-      // A restored view shows the tensor it showed before, if the file still has it.
-      if (state.selected && file.tensors.some((t) => t.name === state.selected)) select(state.selected, true);
-      break;
-    case 'tensorStats':
-      stats.set(message.name, message.stats);
-      break;
-    case 'tensorData':
-      if (selected?.requestId === message.requestId) selected = { ...selected, values: message.values };
-      break;
-    case 'tensorError':
-      if (selected?.requestId === message.requestId) selected = { ...selected, error: message.message };
-      break;
-    case 'fileError':
-      fileError = message.message;
-      file = undefined;
-      break;
-    case 'exported':
-      detail.exported(message.path);
-      break;
-  }
-  render();
-}
-
-observeTheme((next) => {
-  theme = next;
-  render();
-});
-
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (isWeightsHostMessage(event.data)) receive(event.data);
-});
-
 render();
-vscode.postMessage({ type: 'weightsReady' });
+view.start({
+  isHostMessage: isWeightsHostMessage,
+  onHostMessage(message) {
+    const previous = data.file;
+    data = applyWeightsMessage(data, message);
+    // A restored view shows the tensor it showed before, if the file still has it.
+    const { file } = data;
+    if (file && file !== previous && file.tensors.some((t) => t.name === state.selected)) select(state.selected!, true);
+    if (message.type === 'exported') detail.exported(message.path);
+    render();
+  },
+  onTheme(next) {
+    theme = next;
+    render();
+  },
+  ready: { type: 'weightsReady' },
+});

@@ -1,8 +1,9 @@
 // The weights view's saved state (what getState/setState keep), the host messages it
 // accepts, and the few facts about tensors the list and the detail pane share.
-import type { Normalization } from '../../src/core/kernel';
-import type { PersistedWeightsState, TensorSummary, WeightsHostMessage } from '../../src/protocol';
-import { messageGuard } from '../state';
+import type { Normalization } from '../../src/core/tensor/kernel';
+import type { PersistedWeightsState, TensorStats, TensorSummary, WeightsHostMessage } from '../../src/protocol';
+import { messageGuard } from '../shared/messageGuard';
+import { NORMALIZATIONS, ZOOMS } from '../tensorPictures/pictureOptions';
 
 export type WeightsFile = Extract<WeightsHostMessage, { type: 'weightsFile' }>;
 
@@ -16,15 +17,6 @@ export const DEFAULT_STATE: PersistedWeightsState = {
   zoom: 3,
 };
 
-/** Tile scales offered (CSS pixels per kernel value). */
-export const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16];
-
-export const NORMALIZATIONS: { value: Normalization; label: string }[] = [
-  { value: 'global', label: 'Global min–max' },
-  { value: 'filter', label: 'Per-filter min–max' },
-  { value: 'symmetric', label: 'Symmetric about 0' },
-];
-
 export const isWeightsHostMessage = messageGuard<WeightsHostMessage>([
   'weightsFile',
   'tensorStats',
@@ -33,6 +25,51 @@ export const isWeightsHostMessage = messageGuard<WeightsHostMessage>([
   'fileError',
   'exported',
 ]);
+
+/** The tensor shown in the detail pane: asked for by `requestId`, then its values or why it cannot be read. */
+export interface SelectedTensor {
+  name: string;
+  requestId: number;
+  values?: Float32Array;
+  error?: string;
+}
+
+/** What the host told the view (not saved: a reloaded view is sent the file again). */
+export interface WeightsViewData {
+  file?: WeightsFile;
+  fileError?: string;
+  /** Statistics that came after the file (the host computes them in the background). */
+  stats: ReadonlyMap<string, TensorStats>;
+  selected?: SelectedTensor;
+}
+
+export const NO_FILE: WeightsViewData = { stats: new Map() };
+
+/**
+ * The view after a host message. A new file clears the statistics and the selection; values
+ * and errors count only for the request still awaited. `exported` changes nothing here.
+ */
+export function applyWeightsMessage(data: WeightsViewData, message: WeightsHostMessage): WeightsViewData {
+  const { selected } = data;
+  switch (message.type) {
+    case 'weightsFile':
+      return { file: message, stats: new Map() };
+    case 'tensorStats':
+      return { ...data, stats: new Map(data.stats).set(message.name, message.stats) };
+    case 'tensorData':
+      return selected?.requestId === message.requestId
+        ? { ...data, selected: { ...selected, values: message.values } }
+        : data;
+    case 'tensorError':
+      return selected?.requestId === message.requestId
+        ? { ...data, selected: { ...selected, error: message.message } }
+        : data;
+    case 'fileError':
+      return { ...data, file: undefined, fileError: message.message };
+    case 'exported':
+      return data;
+  }
+}
 
 /** What getState returned, field by field; anything missing or malformed takes its default. */
 export function restoreWeightsState(saved: Partial<PersistedWeightsState> | undefined): PersistedWeightsState {
@@ -55,11 +92,6 @@ export function restoreWeightsState(saved: Partial<PersistedWeightsState> | unde
 /** The number of values in a tensor of this shape (a scalar holds one). */
 export function parameterCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Sizes with × between them ("64×32×5×5"), "scalar" for []. */
-export function formatShape(shape: readonly number[]): string {
-  return shape.length ? shape.join('×') : 'scalar';
 }
 
 /** Names containing the filter text, case-insensitively (spaces separate words that must all match). */

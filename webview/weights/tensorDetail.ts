@@ -1,16 +1,16 @@
 // The selected tensor: its name, dtype, shape and statistics, its histogram, and a
 // picture fitting its rank (4-D: the filter grid; 2-D: a heat map; 1-D: bars). While
 // its values load it says so; if they cannot be read it says why.
-import { tensorStats, type TensorStats } from '../../src/core/tensorStats';
+import { tensorStats, type TensorStats } from '../../src/core/tensor/statistics';
 import type { TensorSummary } from '../../src/protocol';
-import { h } from '../dom';
-import { formatCount, formatNumber } from '../format';
-import { shallowEqual } from '../shallowEqual';
-import type { ViewTheme } from '../theme';
-import { FilterGridView, type GridSettings } from './filterGridView';
-import { Histogram } from './histogram';
-import { MatrixView } from './matrixView';
-import { formatShape, parameterCount } from './state';
+import { h } from '../shared/dom';
+import { formatCount, formatNumber, formatShape } from '../shared/format';
+import { shallowEqual } from '../shared/shallowEqual';
+import type { ViewTheme } from '../shared/theme';
+import { FilterGridView, type GridSettings } from '../tensorPictures/filterGridView';
+import { Histogram } from '../tensorPictures/histogram';
+import { MatrixView } from '../tensorPictures/matrixView';
+import { parameterCount } from './state';
 
 /** Flat, so that an unchanged content is seen at a glance (and nothing is redrawn). */
 export interface DetailContent extends GridSettings {

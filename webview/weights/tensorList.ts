@@ -3,10 +3,10 @@
 // rows in view exist in the DOM, so files of thousands of tensors scroll smoothly; the
 // arrow keys, Page Up/Down, Home and End move the selection.
 import type { TensorStats, TensorSummary } from '../../src/protocol';
-import { h } from '../dom';
-import { formatCount, formatNumber } from '../format';
-import { onNextFrame } from '../frame';
-import { filterTensors, formatShape, parameterCount } from './state';
+import { h } from '../shared/dom';
+import { formatCount, formatNumber, formatShape } from '../shared/format';
+import { onNextFrame } from '../shared/frame';
+import { filterTensors, parameterCount } from './state';
 
 /** Matches `.tensor-row` in weights.css. */
 const ROW_HEIGHT = 22;

@@ -14,7 +14,7 @@ import {
 } from './tensorTable';
 import { type ByteSource, type DType, type WeightFile, WeightFileError } from './weightFile';
 import type { ZipArchive } from './zip';
-import { errorMessage } from '../errorMessage';
+import { errorMessage } from '../util/errorMessage';
 
 /**
  * h5wasm reads through Emscripten's in-memory file system, so the file's bytes are copied

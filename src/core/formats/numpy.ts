@@ -6,7 +6,7 @@ import { decodeToFloat32, dtypeSize } from './dtype';
 import { type TensorEntry, makeWeightFile, noteUnsupported, tensorByteLength, tensorInfo } from './tensorTable';
 import { type ByteSource, type DType, type WeightFile, WeightFileError } from './weightFile';
 import type { ZipArchive } from './zip';
-import { errorMessage } from '../errorMessage';
+import { errorMessage } from '../util/errorMessage';
 
 export const NPY_MAGIC: readonly number[] = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** NumPy itself refuses headers past 10 kB by default; this leaves room for odd writers. */

@@ -5,7 +5,7 @@ import { onnx } from 'onnx-proto';
 import { decodeToFloat32, dtypeSize } from './dtype';
 import { type TensorEntry, makeWeightFile, noteUnsupported, tensorByteLength, tensorInfo } from './tensorTable';
 import { type ByteSource, type DType, type WeightFile, WeightFileError } from './weightFile';
-import { errorMessage } from '../errorMessage';
+import { errorMessage } from '../util/errorMessage';
 
 /**
  * Protobuf decoding needs the whole message in memory, so the file is read whole. Protobuf

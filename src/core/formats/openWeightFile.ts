@@ -11,7 +11,7 @@ import { readSafetensors, readSafetensorsIndex } from './safetensors';
 import { readTfjsModel } from './tfjs';
 import { type ByteSource, type WeightFile, WeightFileError } from './weightFile';
 import { isZip, openZip } from './zip';
-import { errorMessage } from '../errorMessage';
+import { errorMessage } from '../util/errorMessage';
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** JSON manifests (TF.js model.json, safetensors index) are small; refuse to parse huge ones. */

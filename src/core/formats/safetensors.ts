@@ -13,7 +13,7 @@ import {
   tensorInfo,
 } from './tensorTable';
 import { type ByteSource, type DType, type WeightFile, WeightFileError } from './weightFile';
-import { errorMessage } from '../errorMessage';
+import { errorMessage } from '../util/errorMessage';
 
 /** The reference implementation's limit: a longer header is refused before it is read. */
 const MAX_HEADER_BYTES = 100_000_000;

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import { type ByteSource, WeightFileError } from './weightFile';
-import { errorMessage } from '../errorMessage';
+import { errorMessage } from '../util/errorMessage';
 
 /** More entries than any real checkpoint has; a central directory claiming more is refused. */
 const MAX_ENTRIES = 200_000;

@@ -3,7 +3,7 @@
 // the run. Runs are short so the whole suite takes seconds.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrainRun } from '../../../src/core/run';
+import type { TrainRun } from '../../../src/core/mlp/run';
 import type { WeightLensApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'weight-lens.weight-lens';
