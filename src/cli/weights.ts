@@ -29,11 +29,14 @@ export function addInspect(program: Command): void {
     .command('inspect')
     .description("list a weight file's tensors: name, dtype, shape, parameter count (and statistics)")
     .argument('<file>', 'PyTorch, safetensors, NumPy, ONNX, Keras HDF5 or TF.js model.json file')
-    .option('--json', 'print JSON: {format, tensors: [{name, dtype, shape, stats: {min, max, mean, std}}]}')
-    .option('--stats', 'add min, max, mean and std (over finite values) to the table')
+    .option('--json', 'print JSON: {format, tensors: [{name, dtype, shape}]}')
+    .option(
+      '--stats',
+      'read every tensor for its min, max, mean and std over finite values (a column, or JSON `stats`)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  weight-lens inspect lenet.pt --stats\n  weight-lens inspect model.safetensors --json',
+      '\nExamples:\n  weight-lens inspect lenet.pt --stats\n  weight-lens inspect model.safetensors --json --stats',
     )
     .action((file: string, options: InspectOptions) => withWeightFile(file, (weights) => inspect(weights, options)));
 }
@@ -161,16 +164,19 @@ function editDistance(a: string, b: string): number {
 }
 
 async function inspect(weights: WeightFile, options: InspectOptions): Promise<void> {
-  // Stats read every tensor: one at a time, so memory holds one tensor's values at most.
+  // Without --stats the listing reads headers only, whatever the file's size. Stats read
+  // every tensor: one at a time, so memory holds one tensor's values at most.
   const stats: TensorStats[] = [];
-  if (options.json || options.stats) {
+  if (options.stats) {
     for (const { name } of weights.tensors) stats.push(tensorStats(await weights.read(name)));
   }
   console.log(options.json ? inspectJson(weights, stats) : inspectTable(weights, stats));
 }
 
+/** `stats` is empty (no statistics) or one per tensor. */
 function inspectJson(weights: WeightFile, stats: TensorStats[]): string {
   const tensors = weights.tensors.map(({ name, dtype, shape }, i) => {
+    if (!stats.length) return { name, dtype, shape };
     const { min, max, mean, std } = stats[i];
     // JSON has no NaN: a tensor without finite values gets nulls.
     return { name, dtype, shape, stats: { min, max, mean, std } };

@@ -108,7 +108,7 @@ describe('inspect', () => {
   ];
   for (const file of jsonFiles) {
     it(`prints ${file} as JSON with the recorded names, dtypes, shapes and statistics`, () => {
-      const { status, stdout, stderr } = run('inspect', file, '--json');
+      const { status, stdout, stderr } = run('inspect', file, '--json', '--stats');
       assert.equal(status, 0, stderr);
       const output = JSON.parse(stdout);
       assert.deepEqual(Object.keys(output), ['format', 'tensors']);
@@ -129,6 +129,19 @@ describe('inspect', () => {
       }
     });
   }
+});
+
+describe('weight-lens inspect --json without --stats', () => {
+  it('lists names, dtypes and shapes only, as the table does', () => {
+    const { status, stdout, stderr } = run('inspect', 'lenet.pt', '--json');
+    assert.equal(status, 0, stderr);
+    const { tensors } = JSON.parse(stdout);
+    const recorded = expected.files['lenet.pt'].tensors;
+    assert.deepEqual(
+      tensors,
+      recorded.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+    );
+  });
 });
 
 function assertClose(actual: number, wanted: number, what: string): void {
