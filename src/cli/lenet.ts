@@ -20,7 +20,8 @@ import { LENET_SHAPES } from '../core/lenet/network';
 import { DEFAULT_LEARNING_RATES, DEFAULT_LENET_CONFIG, LENET_LIMITS, resolveLenetConfig } from '../core/lenet/config';
 import { type LenetRun, lenetSafetensors, trainLenet } from '../core/lenet/trainer';
 import { type Digits, MNIST_FILE, TEST_SIZE, readMnist, splitMnist } from '../core/lenet/mnist';
-import { OPTIMIZERS, type OptimizerName } from '../core/mlp/config';
+import { OPTIMIZERS, type OptimizerName } from '../core/util/configChecks';
+import { formatPercent } from '../core/util/format';
 
 /** Pixels per kernel value in the PNG, as the `filters` command's default. */
 const PNG_SCALE = 8;
@@ -119,11 +120,10 @@ function loadDigits(): Digits {
 }
 
 function summary(run: LenetRun, seconds: number): string {
-  const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
   const last = run.epochs.at(-1);
   const trained = last
-    ? `epoch ${last.epoch}: loss ${last.loss.toFixed(4)}, train accuracy ${percent(last.trainAccuracy)}, `
+    ? `epoch ${last.epoch}: loss ${last.loss.toFixed(4)}, train accuracy ${formatPercent(last.trainAccuracy)}, `
     : '';
   const digits = `${run.trainSize} training digits, ${TEST_SIZE} test digits`;
-  return `${trained}test accuracy ${percent(run.testAccuracy)} (${digits}, backend ${run.backend} on ${run.threads} thread(s), ${seconds.toFixed(1)} s)`;
+  return `${trained}test accuracy ${formatPercent(run.testAccuracy)} (${digits}, backend ${run.backend} on ${run.threads} thread(s), ${seconds.toFixed(1)} s)`;
 }

@@ -26,13 +26,14 @@ import {
   DATASET_NAMES,
   DEFAULT_TRAIN_CONFIG,
   LIMITS,
-  OPTIMIZERS,
   resolveTrainConfig,
   type TrainConfig,
 } from '../core/mlp/config';
+import { OPTIMIZERS } from '../core/util/configChecks';
 import { drawLectureGrid, lectureGridScenes, lectureGridSize } from '../render/lectureGrid';
 import { LIGHT_THEME } from '../render/theme';
 import { errorMessage } from '../core/util/errorMessage';
+import { formatPercent } from '../core/util/format';
 
 const PNG_WIDTH = 1200;
 
@@ -152,8 +153,7 @@ function summary(run: TrainRun, seconds: number): string {
 }
 
 function snapshotFigures(s: Snapshot): string {
-  const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
-  return `loss ${s.loss.toFixed(4)}, train accuracy ${percent(s.trainAccuracy)}, test accuracy ${percent(s.testAccuracy)}`;
+  return `loss ${s.loss.toFixed(4)}, train accuracy ${formatPercent(s.trainAccuracy)}, test accuracy ${formatPercent(s.testAccuracy)}`;
 }
 
 function createProgram(): Command {

@@ -5,7 +5,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WeightFileError } from '../core/formats/weightFile';
 import { BACKEND_NAMES, type BackendName, initBackend } from '../core/util/tfBackend';
-import { ConfigError } from '../core/mlp/config';
+import { ConfigError } from '../core/util/configChecks';
 import type { CreateCanvas } from '../render/pixels';
 import { errorMessage } from '../core/util/errorMessage';
 

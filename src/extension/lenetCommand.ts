@@ -6,14 +6,15 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { MemoryStore } from '../core/series/checkpointStore';
 import { LENET_SHAPES } from '../core/lenet/network';
-import { resolveLenetConfig } from '../core/lenet/config';
+import { type LenetConfig, resolveLenetConfig } from '../core/lenet/config';
 import { type LenetRun, type LenetSnapshot, lenetSafetensors, trainLenet } from '../core/lenet/trainer';
-import { MNIST_FILE, readMnist, splitMnist } from '../core/lenet/mnist';
+import { MNIST_FILE, type MnistSplit, readMnist, splitMnist } from '../core/lenet/mnist';
 import type { TrainingPoint } from '../core/series/trainingCurve';
 import type { SeriesChange } from './evolutionHost';
 import type { EvolutionPanels } from './evolutionPanel';
 import { reportErrors } from './reportErrors';
 import { WEIGHTS_VIEW_TYPE } from './weightsEditor';
+import { formatPercent } from '../core/util/format';
 
 export const LENET_COMMAND = 'weightLens.trainLenet';
 const FILE_STEM = 'lenet-mnist';
@@ -43,6 +44,7 @@ export function registerLenetCommand(deps: LenetCommandDeps): vscode.Disposable 
   });
 }
 
+/** Trains with the default settings, shows the run live, and saves what a completed run learned. */
 async function trainAndSave(deps: LenetCommandDeps): Promise<void> {
   const { log } = deps;
   const config = resolveLenetConfig({});
@@ -53,7 +55,17 @@ async function trainAndSave(deps: LenetCommandDeps): Promise<void> {
     `LeNet on MNIST: ${data.train.count} training digits, ${data.test.count} test digits, ${config.epochs} epochs, ` +
       `batch ${config.batchSize}, ${config.optimizer} at ${config.learningRate}, seed ${config.seed}, backend ${backend}`,
   );
+  const run = await trainWithProgress(data, config, showLiveSeries(deps, config));
+  logEpochs(log, run);
+  if (run.aborted) log.info(`LeNet training cancelled after ${run.steps} steps; no weights saved.`);
+  else await saveWeights(log, run);
+}
 
+/**
+ * Opens an evolution view over the run's in-memory checkpoints; the returned function adds
+ * each snapshot (conv1 and conv2) to it, with the loss and accuracies the run measured.
+ */
+function showLiveSeries(deps: LenetCommandDeps, config: LenetConfig): (s: LenetSnapshot) => void {
   const store = new MemoryStore('LeNet on MNIST');
   const changes = new vscode.EventEmitter<SeriesChange>();
   const metrics = new vscode.EventEmitter<TrainingPoint[]>();
@@ -63,7 +75,7 @@ async function trainAndSave(deps: LenetCommandDeps): Promise<void> {
     metrics: metrics.event,
     dispose: () => [changes, metrics].forEach((e) => e.dispose()),
   }));
-  const onSnapshot = (s: LenetSnapshot): void => {
+  return (s) => {
     const name = store.add(s.step, [
       { name: 'conv1.weight', shape: [...LENET_SHAPES['conv1.weight']], values: s.conv1 },
       { name: 'conv2.weight', shape: [...LENET_SHAPES['conv2.weight']], values: s.conv2 },
@@ -73,66 +85,70 @@ async function trainAndSave(deps: LenetCommandDeps): Promise<void> {
     if (loss !== undefined || trainAccuracy !== undefined || testAccuracy !== undefined) {
       metrics.fire([{ step, loss, trainAccuracy, testAccuracy }]);
     }
-    if (s.testAccuracy !== undefined) {
-      const loss = s.loss === undefined ? '' : `, loss ${s.loss.toFixed(4)} (recent steps)`;
-      log.info(`LeNet epoch ${s.epoch}/${config.epochs}: test accuracy ${percent(s.testAccuracy)}${loss}`);
+    if (testAccuracy !== undefined) {
+      const recent = loss === undefined ? '' : `, loss ${loss.toFixed(4)} (recent steps)`;
+      deps.log.info(`LeNet epoch ${s.epoch}/${config.epochs}: test accuracy ${formatPercent(testAccuracy)}${recent}`);
     }
   };
+}
 
-  const run = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: 'Weight Lens: training LeNet on MNIST',
-      cancellable: true,
-    },
-    async (progress, token): Promise<LenetRun> => {
-      const abort = new AbortController();
-      const cancelled = token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      let testAccuracy = '–';
-      try {
-        return await trainLenet(data, config, {
-          signal: abort.signal,
-          onSnapshot: (s) => {
-            if (s.testAccuracy !== undefined) testAccuracy = percent(s.testAccuracy);
-            onSnapshot(s);
-          },
-          onProgress: (p) => {
-            const now = (100 * p.step) / p.steps;
-            progress.report({
-              increment: now - reported,
-              message: `epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(3)}, test acc ${testAccuracy}`,
-            });
-            reported = now;
-          },
-        });
-      } finally {
-        cancelled.dispose();
-      }
-    },
-  );
+/** Trains in a cancellable notification showing the epoch, the loss and the last test accuracy. */
+function trainWithProgress(
+  data: MnistSplit,
+  config: LenetConfig,
+  onSnapshot: (s: LenetSnapshot) => void,
+): Thenable<LenetRun> {
+  const options = { location: vscode.ProgressLocation.Notification, title: 'Weight Lens: training LeNet on MNIST' };
+  return vscode.window.withProgress({ ...options, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const cancelled = token.onCancellationRequested(() => abort.abort());
+    let reported = 0;
+    let testAccuracy = '–';
+    try {
+      return await trainLenet(data, config, {
+        signal: abort.signal,
+        onSnapshot: (s) => {
+          if (s.testAccuracy !== undefined) testAccuracy = formatPercent(s.testAccuracy);
+          onSnapshot(s);
+        },
+        onProgress: (p) => {
+          const now = (100 * p.step) / p.steps;
+          progress.report({
+            increment: now - reported,
+            message: `epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(3)}, test acc ${testAccuracy}`,
+          });
+          reported = now;
+        },
+      });
+    } finally {
+      cancelled.dispose();
+    }
+  });
+}
 
+function logEpochs(log: vscode.LogOutputChannel, run: LenetRun): void {
   log.info(`LeNet gradients computed by ${run.threads} worker thread(s), backend ${run.backend}`);
   for (const e of run.epochs) {
     log.info(
-      `LeNet epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train accuracy ${percent(e.trainAccuracy)}, ` +
-        `test accuracy ${percent(e.testAccuracy)}, ${e.seconds.toFixed(1)} s`,
+      `LeNet epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train accuracy ${formatPercent(e.trainAccuracy)}, ` +
+        `test accuracy ${formatPercent(e.testAccuracy)}, ${e.seconds.toFixed(1)} s`,
     );
   }
-  if (run.aborted) {
-    log.info(`LeNet training cancelled after ${run.steps} steps; no weights saved.`);
-    return;
-  }
+}
+
+/** Writes the weights where saveTarget says, and offers to open them in the weights view. */
+async function saveWeights(log: vscode.LogOutputChannel, run: LenetRun): Promise<void> {
   const target = await saveTarget();
   if (!target) {
     log.info('LeNet weights not saved: no file chosen.');
     return;
   }
   await vscode.workspace.fs.writeFile(target, lenetSafetensors(run));
+  const accuracy = formatPercent(run.testAccuracy);
+  log.info(`LeNet weights saved to ${target.toString(true)} (test accuracy ${accuracy})`);
   const shown = vscode.workspace.asRelativePath(target);
-  log.info(`LeNet weights saved to ${target.toString(true)} (test accuracy ${percent(run.testAccuracy)})`);
   void vscode.window
-    .showInformationMessage(`Weight Lens: saved ${shown}, test accuracy ${percent(run.testAccuracy)}`, 'Open')
+    .showInformationMessage(`Weight Lens: saved ${shown}, test accuracy ${accuracy}`, 'Open')
     .then((choice) =>
       choice === 'Open'
         ? reportErrors(log, () =>
@@ -166,8 +182,4 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
     if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return false;
     throw error;
   }
-}
-
-function percent(value: number): string {
-  return `${(100 * value).toFixed(1)} %`;
 }

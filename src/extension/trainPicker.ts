@@ -1,7 +1,8 @@
 // The two questions the train command asks: which dataset (a CSV from an open dialog) and
 // how many hidden units. The setting's value is offered first; Escape cancels.
 import * as vscode from 'vscode';
-import { ConfigError, resolveTrainConfig, type DatasetName, type TrainConfig } from '../core/mlp/config';
+import { resolveTrainConfig, type DatasetName, type TrainConfig } from '../core/mlp/config';
+import { ConfigError } from '../core/util/configChecks';
 import { csvPathFor } from './csvFile';
 
 const DATASETS: { name: DatasetName; description: string }[] = [

@@ -2,7 +2,8 @@
 // the `weightLens.training` context key (enables Stop), and a notification with a
 // progress bar whose Cancel stops the run.
 import * as vscode from 'vscode';
-import { datasetLabel, describeConfig, type TrainingSession, type TrainingStatus } from './trainingSession';
+import { datasetLabel, describeConfig } from '../core/mlp/config';
+import type { TrainingSession, TrainingStatus } from './trainingSession';
 
 export const TRAINING_CONTEXT_KEY = 'weightLens.training';
 

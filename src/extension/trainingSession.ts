@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { makeDataset } from '../core/mlp/dataset';
 import type { Dataset, Snapshot, TrainRun } from '../core/mlp/run';
 import { snapshotSchedule } from '../core/mlp/schedule';
-import { resolveTrainConfig, type TrainConfig } from '../core/mlp/config';
+import { describeConfig, resolveTrainConfig, type TrainConfig } from '../core/mlp/config';
 import { trainMlp } from '../core/mlp/trainer';
 import {
   type HyperplanesHostMessage,
@@ -229,14 +229,4 @@ export class TrainingSession implements vscode.Disposable {
     // A hidden webview drops messages; it reloads when shown and asks again with `ready`.
     for (const view of this.views) void view.postMessage(message);
   }
-}
-
-/** "disc, 20 hidden relu, sgd lr 0.1, batch 100, 10000 iterations, seed 0". */
-export function describeConfig(c: TrainConfig): string {
-  return `${datasetLabel(c)}, ${c.hidden} hidden ${c.activation}, ${c.optimizer} lr ${c.learningRate}, batch ${c.batchSize}, ${c.iterations} iterations, seed ${c.seed}`;
-}
-
-/** The dataset's name, or the CSV's path. */
-export function datasetLabel(c: TrainConfig): string {
-  return c.dataset === 'csv' ? (c.csvPath ?? 'csv') : c.dataset;
 }

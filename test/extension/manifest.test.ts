@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ACTIVATIONS, DATASET_NAMES, DEFAULT_TRAIN_CONFIG, LIMITS, OPTIMIZERS } from '../../src/core/mlp/config';
+import { ACTIVATIONS, DATASET_NAMES, DEFAULT_TRAIN_CONFIG, LIMITS } from '../../src/core/mlp/config';
+import { OPTIMIZERS } from '../../src/core/util/configChecks';
 import { CODELENS_SETTING, readTrainSettings, SETTINGS_SECTION, TRAIN_SETTINGS } from '../../src/extension/settings';
 
 const root = join(import.meta.dirname, '../..');

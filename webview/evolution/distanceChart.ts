@@ -4,7 +4,8 @@
 import type { PersistedEvolutionState, SeriesState } from '../../src/protocol';
 import { unitColor } from '../../src/render/theme';
 import { h } from '../shared/dom';
-import { formatNumber, formatPercent } from '../shared/format';
+import { formatNumber } from '../shared/format';
+import { formatPercent } from '../../src/core/util/format';
 import type { ViewTheme } from '../shared/theme';
 import { positions, SeriesLineChart } from './seriesChart';
 

@@ -4,7 +4,8 @@
 import type { SeriesState, TrainingPoint } from '../../src/protocol';
 import { lineLegendItems } from '../shared/chartStyle';
 import { h } from '../shared/dom';
-import { formatCount, formatNumber, formatPercent } from '../shared/format';
+import { formatCount, formatNumber } from '../shared/format';
+import { formatPercent } from '../../src/core/util/format';
 import type { ChartPalette, ViewTheme } from '../shared/theme';
 import { positions, SeriesLineChart, type LineChartContent } from './seriesChart';
 

@@ -4,7 +4,8 @@ import { Chart, type ChartOptions, type Plugin } from 'chart.js';
 import type { Snapshot } from '../../src/core/mlp/run';
 import { chartFont, drawFrameLine, lineChartOptions, lineLegendItems, nearestIndex } from '../shared/chartStyle';
 import { h } from '../shared/dom';
-import { formatIteration, formatNumber, formatPercent } from '../shared/format';
+import { formatIteration, formatNumber } from '../shared/format';
+import { formatPercent } from '../../src/core/util/format';
 import type { ChartPalette, ViewTheme } from '../shared/theme';
 
 interface Series {

@@ -1,9 +1,10 @@
 // One line on the run: its status, the backend, the iteration shown out of the total,
 // and the network's loss and accuracies there; under it, the run's settings.
 import type { RunStatus } from '../../src/protocol';
-import type { TrainConfig } from '../../src/core/mlp/config';
+import { describeConfig } from '../../src/core/mlp/config';
 import { h } from '../shared/dom';
-import { formatIteration, formatNumber, formatPercent } from '../shared/format';
+import { formatIteration, formatNumber } from '../shared/format';
+import { formatPercent } from '../../src/core/util/format';
 import type { RunState } from './state';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -46,11 +47,4 @@ export class StatusLine {
       h('div', { class: 'status-config' }, describeConfig(run.config)),
     );
   }
-}
-
-function describeConfig(c: TrainConfig): string {
-  const optimizer = `${c.optimizer === 'adam' ? 'Adam' : 'SGD'} lr ${c.learningRate}`;
-  return [c.dataset, `${c.hidden} hidden ${c.activation}`, optimizer, `batch ${c.batchSize}`, `seed ${c.seed}`].join(
-    ' · ',
-  );
 }

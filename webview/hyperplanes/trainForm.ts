@@ -4,14 +4,13 @@
 import type { HyperplanesWebviewMessage } from '../../src/protocol';
 import {
   ACTIVATIONS,
-  ConfigError,
   DATASET_NAMES,
   DEFAULT_TRAIN_CONFIG,
   LIMITS,
-  OPTIMIZERS,
   resolveTrainConfig,
   type TrainConfig,
 } from '../../src/core/mlp/config';
+import { ConfigError, OPTIMIZERS } from '../../src/core/util/configChecks';
 import { h } from '../shared/dom';
 import { icon, type IconName } from '../shared/icons';
 

@@ -1,5 +1,5 @@
 // How numbers read in the views: counts and iterations with thousands separators, parameters with
-// three significant digits and a true minus sign, accuracies as percentages.
+// three significant digits and a true minus sign (percentages: src/core/util/format.ts).
 
 export function formatCount(count: number): string {
   return count.toLocaleString('en-US');
@@ -14,10 +14,6 @@ export function formatNumber(value: number): string {
   const text =
     Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(2) : value.toPrecision(3);
   return text.replace('-', '\u2212');
-}
-
-export function formatPercent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)} %`;
 }
 
 /** Sizes with × between them ("64×32×5×5"), "scalar" for []. */

@@ -1,6 +1,13 @@
 // The settings of one LeNet/MNIST training run, their defaults and their validation
 // (ConfigError, as for the 2-D MLP: the CLI reports it as bad input).
-import { ConfigError, OPTIMIZERS, type OptimizerName, checkInteger, checkOneOf } from '../mlp/config';
+import {
+  checkInteger,
+  checkLearningRate,
+  checkOneOf,
+  definedFields,
+  OPTIMIZERS,
+  type OptimizerName,
+} from '../util/configChecks';
 
 export interface LenetConfig {
   epochs: number;
@@ -34,16 +41,12 @@ export const LENET_LIMITS = {
 
 /** Fills in defaults and checks every field; throws ConfigError naming the bad value. */
 export function resolveLenetConfig(partial: Partial<LenetConfig>): LenetConfig {
-  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
-  const config: LenetConfig = { ...DEFAULT_LENET_CONFIG, ...given };
+  const config: LenetConfig = { ...DEFAULT_LENET_CONFIG, ...definedFields(partial) };
   checkOneOf('optimizer', config.optimizer, OPTIMIZERS);
   if (partial.learningRate === undefined) config.learningRate = DEFAULT_LEARNING_RATES[config.optimizer];
   checkInteger('epochs', config.epochs, LENET_LIMITS.epochs.min, LENET_LIMITS.epochs.max);
   checkInteger('batch size', config.batchSize, LENET_LIMITS.batchSize.min, LENET_LIMITS.batchSize.max);
   checkInteger('seed', config.seed, 0, 2 ** 32 - 1);
-  const lr = config.learningRate;
-  if (!Number.isFinite(lr) || lr <= LENET_LIMITS.learningRate.min || lr > LENET_LIMITS.learningRate.max) {
-    throw new ConfigError(`learning rate must be a number in (0, ${LENET_LIMITS.learningRate.max}], got ${lr}`);
-  }
+  checkLearningRate(config.learningRate, LENET_LIMITS.learningRate.max);
   return config;
 }

@@ -3,7 +3,7 @@
 // update runs where they are, with no tensor round trip (≈ 0.45 ms for LeNet's 105,506
 // values). The formulas are PyTorch's (torch.optim.Adam puts ε after the bias correction
 // of √v, tfjs's before), so a run here and one in PyTorch follow the same rule.
-import type { OptimizerName } from '../mlp/config';
+import type { OptimizerName } from '../util/configChecks';
 
 export interface FlatOptimizer {
   /** weights −= the update for `gradient`, in place. */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { seededRandom } from '../util/random';
-import { checkInteger } from '../mlp/config';
+import { checkInteger } from '../util/configChecks';
 
 /** The packed digits' file name in dist/ (written by scripts/mnistData.mjs). */
 export const MNIST_FILE = 'mnist.bin.gz';

