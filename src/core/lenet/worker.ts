@@ -1,5 +1,5 @@
 // A worker thread of LenetWorkerPool: starts the trainer's tfjs backend, then answers one
-// request at a time with lenetStep's computations on the shared weights and digits.
+// request at a time with step.ts's computations on the shared weights and digits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { correctCount, gradientShare } from './step';
 import type { LenetWorkerReply, LenetWorkerRequest, LenetWorkerSetup } from './workerPool';

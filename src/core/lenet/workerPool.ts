@@ -1,6 +1,7 @@
-// Data-parallel LeNet training: each worker thread runs its own tfjs backend on a share of
-// every mini-batch (lenetWorker.ts) and the shares' gradients add up to the batch's. Weights,
-// gradients and digits sit in SharedArrayBuffers, so a step sends only the digits' indices.
+// Data-parallel LeNet training: each worker thread (worker.ts, bundled as dist/lenetWorker.js)
+// runs its own tfjs backend on a share of every mini-batch, and the shares' gradients add up
+// to the batch's. Weights, gradients and digits sit in SharedArrayBuffers, so a step sends
+// only the digits' indices.
 // Why threads: one tfjs-wasm instance computes on one core (its multithreaded build does not
 // run in Node), and a step is one batch's kernels after another; PyTorch uses every core.
 import { availableParallelism } from 'node:os';

@@ -3,8 +3,9 @@
 // tensors kept.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CheckpointSummary, SeriesState } from '../../../src/protocol';
+import type { CheckpointSummary, EvolutionHostMessage, SeriesState } from '../../../src/protocol';
 import {
+  applyEvolutionMessage,
   applyHistogramRows,
   applySeriesMessage,
   frameIndex,
@@ -105,6 +106,56 @@ describe('evolution view state', () => {
       replace: false,
     });
     assert.deepEqual([[...h.rows.keys()], h.countMax], [['a'], 2]);
+  });
+});
+
+describe('applyEvolutionMessage', () => {
+  const rows = (seriesId: string): EvolutionHostMessage => ({
+    type: 'seriesHistograms',
+    seriesId,
+    tensor: 't',
+    edges: [0, 1],
+    rows: [{ checkpoint: 'iter_1.pt', counts: [3] }],
+    replace: true,
+  });
+
+  it("keeps a series' histograms while it is shown; another series starts without them", () => {
+    let data = applyEvolutionMessage({}, series);
+    data = applyEvolutionMessage(data, rows('s'));
+    assert.deepEqual([...data.histograms!.rows.keys()], ['iter_1.pt']);
+    data = applyEvolutionMessage(data, { type: 'seriesStatus', seriesId: 's', status: series.status });
+    assert.ok(data.histograms, 'a status leaves the histograms');
+    data = applyEvolutionMessage(data, { ...series, title: 'again' });
+    assert.ok(data.histograms, 'the same series sent again keeps them');
+    data = applyEvolutionMessage(data, { ...series, seriesId: 'other' });
+    assert.equal(data.histograms, undefined);
+    assert.equal(data.series?.seriesId, 'other');
+  });
+
+  it("ignores another series' histograms and leaves tensors to the frame cache", () => {
+    const data = applyEvolutionMessage({}, series);
+    assert.equal(applyEvolutionMessage(data, rows('old')), data);
+    const tensor: EvolutionHostMessage = {
+      type: 'seriesTensor',
+      seriesId: 's',
+      checkpoint: 'iter_1.pt',
+      tensor: 't',
+      values: new Float32Array(1),
+    };
+    assert.equal(applyEvolutionMessage(data, tensor), data);
+  });
+
+  it('adds joining checkpoints to the series shown', () => {
+    const data = applyEvolutionMessage(applyEvolutionMessage({}, series), {
+      type: 'checkpointsAdded',
+      seriesId: 's',
+      checkpoints: [checkpoint(3)],
+      tensors: series.tensors,
+    });
+    assert.deepEqual(
+      data.series?.checkpoints.map((c) => c.number),
+      [1, 3, 5, 9],
+    );
   });
 });
 
