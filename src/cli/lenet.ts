@@ -2,7 +2,6 @@
 // `mnist` (8,000 to train, 2,000 to test), writes the weights as safetensors under
 // PyTorch's state_dict names, and optionally conv1's filters as a PNG.
 import { type Command, Option } from 'commander';
-import { join } from 'node:path';
 import { filterGridPng } from './weights';
 import {
   type BackendChoice,
@@ -11,15 +10,15 @@ import {
   number,
   positiveInteger,
   progressReporter,
+  loadDigits,
   startBackend,
-  systemReason,
   writeOutput,
 } from './support';
 import { kernelView } from '../core/tensor/kernel';
 import { LENET_SHAPES } from '../core/lenet/network';
 import { DEFAULT_LEARNING_RATES, DEFAULT_LENET_CONFIG, LENET_LIMITS, resolveLenetConfig } from '../core/lenet/config';
 import { type LenetRun, lenetSafetensors, trainLenet } from '../core/lenet/trainer';
-import { type Digits, MNIST_FILE, TEST_SIZE, readMnist, splitMnist } from '../core/lenet/mnist';
+import { TEST_SIZE, splitMnist } from '../core/lenet/mnist';
 import { OPTIMIZERS, type OptimizerName } from '../core/util/configChecks';
 import { formatPercent } from '../core/util/format';
 
@@ -106,16 +105,6 @@ async function trainLenetCommand(options: TrainLenetOptions): Promise<void> {
       normalization: 'global',
     });
     writeOutput(options.png, png);
-  }
-}
-
-/** The digits packed beside the bundle by the build (scripts/mnistData.mjs). */
-function loadDigits(): Digits {
-  const file = join(__dirname, MNIST_FILE);
-  try {
-    return readMnist(file);
-  } catch (error) {
-    throw new Error(`cannot read the MNIST digits ${file} (${systemReason(error)}); run npm run build`);
   }
 }
 

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { exitStatus } from './support';
 import { addTrainLenet } from './lenet';
+import { addRun } from './run';
 import { addTrain2d } from './train2d';
 import { addFilters, addInspect } from './weights';
 
@@ -15,6 +16,7 @@ function createProgram(): Command {
   addTrainLenet(program);
   addInspect(program);
   addFilters(program);
+  addRun(program);
   return program;
 }
 

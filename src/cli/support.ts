@@ -1,9 +1,11 @@
 // What every command of the command-line tool shares: the bad-input error and exit
-// statuses, option parsers, output files, PNG rendering, the backend and training progress.
+// statuses, option parsers, output files, PNG rendering, the backend, training progress and
+// the MNIST digits packed beside the bundle.
 import { CommanderError, InvalidArgumentError, Option } from 'commander';
 import { statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WeightFileError } from '../core/formats/weightFile';
+import { type Digits, MNIST_FILE, readMnist } from '../core/lenet/mnist';
 import { BACKEND_NAMES, type BackendName, initBackend } from '../core/util/tfBackend';
 import { ConfigError } from '../core/util/configChecks';
 import type { CreateCanvas } from '../render/pixels';
@@ -37,9 +39,18 @@ export function number(value: string): number {
 }
 
 export function positiveInteger(value: string): number {
+  return wholeNumber(value, 1);
+}
+
+export function nonNegativeInteger(value: string): number {
+  return wholeNumber(value, 0);
+}
+
+function wholeNumber(value: string, least: number): number {
   const parsed = number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1)
-    throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1.`);
+  if (!Number.isSafeInteger(parsed) || parsed < least) {
+    throw new InvalidArgumentError(`"${value}" is not a whole number ≥ ${least}.`);
+  }
   return parsed;
 }
 
@@ -142,4 +153,14 @@ export function progressReporter(total: number) {
       if (stream.isTTY) stream.write('\r\x1b[K');
     },
   };
+}
+
+/** The digits packed beside the bundle by the build (scripts/mnistData.mjs). */
+export function loadDigits(): Digits {
+  const file = join(__dirname, MNIST_FILE);
+  try {
+    return readMnist(file);
+  } catch (error) {
+    throw new Error(`cannot read the MNIST digits ${file} (${systemReason(error)}); run npm run build`);
+  }
 }

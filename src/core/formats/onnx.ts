@@ -32,6 +32,11 @@ const DTYPES = new Map<number, DType>([
 type Int64 = number | { toString(): string };
 
 export async function readOnnx(source: ByteSource): Promise<WeightFile> {
+  return (await readOnnxModel(source)).weights;
+}
+
+/** The decoded model (its graph, for the engine) and its initializers as a weight file. */
+export async function readOnnxModel(source: ByteSource): Promise<{ model: onnx.ModelProto; weights: WeightFile }> {
   const fail = (problem: string) => new WeightFileError(source.path, problem);
   if (source.size > MAX_MODEL_BYTES) throw fail(`is ${source.size} bytes, over the 2 GB limit of a protobuf message`);
   let model: onnx.ModelProto;
@@ -54,7 +59,10 @@ export async function readOnnx(source: ByteSource): Promise<WeightFile> {
     }
     const metadata = modelMetadata(model);
     noteUnsupported(metadata, unsupported);
-    return makeWeightFile({ format: 'onnx', path: source.path, entries, metadata, close: closeAll });
+    return {
+      model,
+      weights: makeWeightFile({ format: 'onnx', path: source.path, entries, metadata, close: closeAll }),
+    };
   } catch (error) {
     await Promise.all([...externals.values()].map((s) => s.close()));
     throw error;
@@ -76,19 +84,8 @@ async function initializer(
     const { file, offset } = await externalRange(source, tensor, dtype, shape, externals);
     return { info, load: async () => decodeToFloat32(await file.read(offset, byteLength), dtype, count) };
   }
-  const raw = tensor.rawData;
-  if (raw && raw.length > 0) {
-    tensorByteLength(source.path, name, dtype, shape, raw.length);
-    return { info, load: () => Promise.resolve(decodeToFloat32(raw, dtype, count)) };
-  }
-  const field = typedField(tensor, dtype);
-  if (field.length !== count) {
-    throw new WeightFileError(
-      source.path,
-      `tensor "${name}" (${dtype} [${shape.join(', ')}]) needs ${count} values but has ${field.length}`,
-    );
-  }
-  return { info, load: () => Promise.resolve(typedValues(field, dtype)) };
+  const { decode } = inlineTensor(source.path, tensor);
+  return { info, load: () => Promise.resolve(decode()) };
 }
 
 /** `external_data` {location, offset, length}: a byte range of a file in the model's folder. */
@@ -125,6 +122,38 @@ async function externalRange(
     throw fail(`needs bytes ${offset}–${offset + byteLength} of "${location}", which has ${file.size}`);
   }
   return { file, offset };
+}
+
+/**
+ * A tensor whose values are in the model itself (an initializer, a `Constant` node's value,
+ * ConstantOfShape's fill): its dtype and shape, its size checked against `raw_data` or the
+ * typed field now, and its values decoded when asked for.
+ */
+export function inlineTensor(
+  path: string,
+  tensor: onnx.ITensorProto,
+): { dtype: DType; shape: number[]; decode: () => Float32Array } {
+  const name = tensor.name || 'attribute';
+  const dataType = tensor.dataType ?? DataType.UNDEFINED;
+  const dtype = DTYPES.get(dataType);
+  if (!dtype)
+    throw new WeightFileError(path, `tensor "${name}" has the unsupported type ${DataType[dataType] ?? dataType}`);
+  const shape = (tensor.dims ?? []).map((d) => int64ToNumber(path, `tensor "${name}" dimension`, d));
+  const byteLength = tensorByteLength(path, name, dtype, shape);
+  const count = byteLength / dtypeSize(dtype);
+  const raw = tensor.rawData;
+  if (raw && raw.length > 0) {
+    tensorByteLength(path, name, dtype, shape, raw.length);
+    return { dtype, shape, decode: () => decodeToFloat32(raw, dtype, count) };
+  }
+  const field = typedField(tensor, dtype);
+  if (field.length !== count) {
+    throw new WeightFileError(
+      path,
+      `tensor "${name}" (${dtype} [${shape.join(', ')}]) needs ${count} values but has ${field.length}`,
+    );
+  }
+  return { dtype, shape, decode: () => typedValues(field, dtype) };
 }
 
 /**
