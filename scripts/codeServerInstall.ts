@@ -7,6 +7,7 @@ import { spawnSync, type StdioOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { aptInstall, canAptInstall } from './apt';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 /** code-server's install script refuses any other Node major. */
@@ -94,12 +95,9 @@ function npmInstall(dir: string, manifest: object, env: NodeJS.ProcessEnv = {}):
 /** kerberos (a VS Code module) compiles against krb5's headers, Debian's libkrb5-dev. */
 function ensureKerberosHeaders(log: (line: string) => void): void {
   if (existsSync('/usr/include/krb5.h')) return;
-  const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!canApt) throw new Error('code-server needs the Kerberos headers: sudo apt-get install libkrb5-dev');
+  if (!canAptInstall()) throw new Error('code-server needs the Kerberos headers: sudo apt-get install libkrb5-dev');
   log('  apt-get install libkrb5-dev (Kerberos headers for a VS Code module)');
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-q'], { env, stdio: 'inherit' });
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'libkrb5-dev'], { env, stdio: 'inherit' });
+  aptInstall(['libkrb5-dev']);
 }
 
 interface RunOptions {

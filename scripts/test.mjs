@@ -1,6 +1,8 @@
 // Runs the whole suite with node's test runner (TypeScript through tsx): every *.test.ts under
 // test/, whose folders mirror src/ (core, render, cli, extension, webview) plus e2e.
 // `node scripts/test.mjs core render` runs only those folders; `core/formats` works too.
+// First, scripts/testDeps.ts installs the Debian packages the tests need (Chromium, fonts)
+// when they are missing and it can, or says how; when they are there it takes a fraction of a second.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,8 @@ const files = folders.flatMap((folder) =>
     .sort()
     .map((f) => join('test', folder, f)),
 );
+const deps = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/testDeps.ts'], { stdio: 'inherit' });
+if (deps.status !== 0) process.exit(deps.status ?? 1);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
   stdio: 'inherit',
 });

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { unitColor } from '../../src/render/theme';
 import {
@@ -25,7 +24,7 @@ const TIMEOUT = { timeout: 180_000 };
 const PANEL = 'body[data-placement="panel"] .hyperplane-canvas';
 const SIDEBAR = 'body[data-placement="sidebar"] .hyperplane-canvas';
 
-describeWorkbench('e2e: hyperplanes in VS Code', (workbench) => {
+describeWorkbench('e2e: hyperplanes in VS Code', (workbench, test) => {
   test(
     'palette → Train 2D MLP and Show Hyperplanes → defaults: lines and loss chart; the scrubber moves them',
     TIMEOUT,

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { describeWorkbench, runCommand, webview } from '../support/vscodeWeb';
 
@@ -29,7 +28,7 @@ async function greyLevels(canvas: Locator): Promise<number> {
   return levels;
 }
 
-describeWorkbench('e2e: LeNet on MNIST in VS Code', (workbench) => {
+describeWorkbench('e2e: LeNet on MNIST in VS Code', (workbench, test) => {
   test('trains with live filters, saves the weights, and opens them', TIMEOUT, async () => {
     const vscode = workbench();
     const { page } = vscode;

@@ -3,7 +3,6 @@
 // The tests run in order on one workbench.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   chooseMenuItem,
@@ -18,7 +17,7 @@ import {
 const TIMEOUT = { timeout: 180_000 };
 const GRID = 'canvas.filter-grid';
 
-describeWorkbench('e2e: weights in VS Code', (workbench) => {
+describeWorkbench('e2e: weights in VS Code', (workbench, test) => {
   test(
     'Explorer → Inspect Weights on lenet.pt: tensor list, conv1 filters, conv2; RGB on AlexNet conv1',
     TIMEOUT,

@@ -1,13 +1,23 @@
 // PyTorch's side of the LeNet and safetensors tests (test/support/lenet_torch.py), run with
-// the first Python that has torch; tests skip, saying why, where there is none.
+// the first Python that has torch (Debian's /usr/bin/python3 before the python3 on PATH,
+// which may be pyenv's without it); tests skip, saying why, where there is none, except in CI.
 import { join } from 'node:path';
 import { pythonWithTorch, runPythonJson } from '../../bench/python';
+import { IN_CI } from '../../scripts/testDeps';
 import { type Digits, pixelBytes } from '../../src/core/lenet/mnist';
 
 const SCRIPT = join(__dirname, 'lenet_torch.py');
-export const NO_TORCH = 'needs a Python with PyTorch (Debian python3-torch, /usr/bin/python3)';
+export const NO_TORCH = 'needs a Python with PyTorch: sudo apt-get install python3-torch';
 
-export const torchPython = (): string | null => pythonWithTorch();
+/**
+ * The Python to compare with, or null (the test skips with NO_TORCH). In CI (CI=true) there
+ * must be one (.ci/run installs python3-torch): the test fails rather than skip.
+ */
+export function torchPython(): string | null {
+  const python = pythonWithTorch();
+  if (!python && IN_CI) throw new Error(`CI=true and no Python can import torch: ${NO_TORCH}`);
+  return python;
+}
 
 export interface TorchTensors {
   metadata: Record<string, string>;

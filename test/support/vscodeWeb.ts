@@ -2,17 +2,26 @@
 // code-server profile, a copy of examples/ as the workspace, Debian Chromium driven by
 // playwright-core, and the moves a user makes (palette, Explorer menu, webviews, canvases).
 import assert from 'node:assert/strict';
-import { after, before, describe } from 'node:test';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { installVsix, prepareProfile, startCodeServer } from '../../scripts/codeServer';
 import { cachedCodeServer } from '../../scripts/codeServerInstall';
+import { IN_CI } from '../../scripts/testDeps';
 import { packageVsix } from './vsix';
-import { ensureResults, launchChromium, RESULTS, rgb, ROOT, type Rgb } from './webviewHarness';
+import {
+  describeOrSkip,
+  ensureResults,
+  launchChromium,
+  RESULTS,
+  rgb,
+  ROOT,
+  skipWithoutChromium,
+  type Rgb,
+  type SuiteFunctions,
+} from './webviewHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1440, height: 900 };
 /** The activity bar's Weight Lens icon: once shown, the extension is installed and known to the workbench. */
 export const ACTIVITY_ICON = '.activitybar .action-label[aria-label="Weight Lens"]';
@@ -22,22 +31,25 @@ export const ACTIVITY_ICON = '.activitybar .action-label[aria-label="Weight Lens
  * why, except in CI (CI=true), where they run and fail (code-server is installed if missing).
  */
 export function skipWithoutVsCode(): string | false {
-  const reason = !existsSync(CHROMIUM)
-    ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
-    : !cachedCodeServer()
-      ? 'code-server is not installed (node --import tsx scripts/codeServerInstall.ts, or npm start, installs it)'
-      : undefined;
-  if (!reason || process.env.CI) return false;
-  console.log(`skipped: ${reason}`);
+  const reason =
+    skipWithoutChromium() ||
+    (cachedCodeServer() || IN_CI
+      ? false
+      : 'code-server is not installed (node --import tsx scripts/codeServerInstall.ts, or npm start, installs it)');
+  if (reason) console.log(`skipped: ${reason}`);
   return reason;
 }
 
 /**
- * An e2e suite on one workbench: opened before its tests (the suite skips without VS Code,
- * see skipWithoutVsCode) and closed after them; the tests get it from `workbench()`.
+ * An e2e suite on one workbench: opened before its tests (which skip without VS Code, see
+ * skipWithoutVsCode) and closed after them; the tests get it from `workbench()` and are
+ * declared with `test`, which skips them then.
  */
-export function describeWorkbench(name: string, tests: (workbench: () => Workbench) => void): void {
-  describe(name, { skip: skipWithoutVsCode() }, () => {
+export function describeWorkbench(
+  name: string,
+  tests: (workbench: () => Workbench, test: SuiteFunctions['it']) => void,
+): void {
+  describeOrSkip(name, skipWithoutVsCode(), ({ it, before, after }) => {
     let vscode: Workbench | undefined;
     before(
       async () => {
@@ -46,7 +58,7 @@ export function describeWorkbench(name: string, tests: (workbench: () => Workben
       { timeout: 180_000 },
     );
     after(() => vscode?.close());
-    tests(() => vscode!);
+    tests(() => vscode!, it);
   });
 }
 

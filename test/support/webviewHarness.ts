@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { after, before, describe, it, type HookOptions, type TestContext, type TestOptions } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, IN_CI, INSTALL_HINT } from '../../scripts/testDeps';
 import { makeNonce, webviewHtml } from '../../src/extension/webviewHtml';
 import type { ViewPlacement } from '../../src/protocol';
 import type { Rect } from '../../src/render/hyperplanes';
@@ -265,10 +267,48 @@ export function startServer(): Promise<{ server: Server; origin: string }> {
   );
 }
 
+/**
+ * node:test's `skip` for the tests that drive Chromium: why they cannot run here, or false.
+ * Without Debian's Chromium (scripts/testDeps.ts installs it when the tests run as root) they
+ * skip, saying how to install it, except in CI, where they run and fail.
+ */
+export function skipWithoutChromium(): string | false {
+  return existsSync(CHROMIUM) || IN_CI ? false : `no Chromium at ${CHROMIUM}: ${INSTALL_HINT}`;
+}
+
+type TestBody = (t: TestContext) => void | Promise<void>;
+type HookBody = () => void | Promise<void>;
+
+/** node:test's `it`, `before` and `after` as a describeOrSkip body gets them. */
+export interface SuiteFunctions {
+  it(name: string, fn: TestBody): Promise<void>;
+  it(name: string, options: TestOptions, fn: TestBody): Promise<void>;
+  before(fn: HookBody, options?: HookOptions): void;
+  after(fn: HookBody, options?: HookOptions): void;
+}
+
+/**
+ * A describe whose tests need something this machine may lack (Chromium, code-server): with
+ * `skip` a reason, each of its tests skips with it and its hooks (which would launch what is
+ * missing) do not run. node:test (Node 20) counts no test of a skipped describe, and runs a
+ * suite's `before` even when every test in it skips, so the body takes `it`, `before` and
+ * `after` from here rather than from node:test.
+ */
+export function describeOrSkip(name: string, skip: string | false, body: (suite: SuiteFunctions) => void): void {
+  const nothing = () => undefined;
+  const skipped: SuiteFunctions = { it: (title: string) => it(title, { skip }), before: nothing, after: nothing };
+  describe(name, () => body(skip ? skipped : { it, before, after }));
+}
+
+/** A describe whose tests drive Chromium: they skip without it (see skipWithoutChromium). */
+export function describeInChromium(name: string, body: (suite: SuiteFunctions) => void): void {
+  describeOrSkip(name, skipWithoutChromium(), body);
+}
+
 /** Debian's Chromium, headless, with the flags that keep it off the network. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: [
       '--headless',
       '--no-sandbox',

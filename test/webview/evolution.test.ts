@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
 import { filterRanges, kernelView, shownTiles } from '../../src/core/tensor/kernel';
@@ -22,6 +22,7 @@ import { frameCount, frameTimes, openSeries, scrubTo, waitForFrames } from '../s
 import {
   canvasDigest,
   colorDistance,
+  describeInChromium,
   ensureBuilt,
   ensureResults,
   launchChromium,
@@ -83,7 +84,7 @@ describe('evolution view state', () => {
   });
 });
 
-describe('evolution webview in Chromium', () => {
+describeInChromium('evolution webview in Chromium', ({ it, before, after }) => {
   let browser: Browser;
   let server: Server;
   let origin: string;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   clipLineToBox,
@@ -32,6 +32,7 @@ import {
   canvasDigest,
   canvasRect,
   colorDistance,
+  describeInChromium,
   ensureBuilt,
   ensureResults,
   launchChromium,
@@ -221,7 +222,7 @@ describe('view state', () => {
   });
 });
 
-describe('hyperplane webview in Chromium', () => {
+describeInChromium('hyperplane webview in Chromium', ({ it, before, after }) => {
   let browser: Browser;
   let server: Server;
   let origin: string;

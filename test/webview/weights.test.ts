@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { openWeightFile } from '../../src/core/formats/openWeightFile';
 import type { WeightFile } from '../../src/core/formats/weightFile';
@@ -26,6 +26,7 @@ import { DEFAULT_STATE, restoreWeightsState } from '../../webview/weights/state'
 import {
   canvasRect,
   colorDistance,
+  describeInChromium,
   ensureBuilt,
   ensureResults,
   launchChromium,
@@ -229,7 +230,7 @@ describe('weights view state', () => {
   });
 });
 
-describe('weights webview in Chromium', () => {
+describeInChromium('weights webview in Chromium', ({ it, before, after }) => {
   let browser: Browser;
   let server: Server;
   let origin: string;
