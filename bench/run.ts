@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, medians of repeated runs, printed as a table.
+import { benchEngine } from './engine';
 import { benchEvolution } from './evolution';
 import { benchLenet } from './lenet';
 import { benchRender } from './render';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   print(benchRender());
   print(benchWeights());
   print(await benchEvolution());
+  print(await benchEngine());
 }
 
 main().catch((error: unknown) => {

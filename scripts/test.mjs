@@ -17,7 +17,11 @@ const files = folders.flatMap((folder) =>
 );
 const deps = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/testDeps.ts'], { stdio: 'inherit' });
 if (deps.status !== 0) process.exit(deps.status ?? 1);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--require', './scripts/tfjsCoreEsm.cjs', '--test', '--test-concurrency=1', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

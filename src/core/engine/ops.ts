@@ -91,8 +91,8 @@ export const OP_IMPLEMENTATIONS: Record<OpType, Op> = {
     return [input.kind === 'host' && !toFloat ? hostValue(input.values.map(Math.trunc), input.shape) : input];
   },
   Clip: (ctx, [x, low, high]) => {
-    const min = low ? integersOrScalar(low, 'Clip min') : attribute(ctx, 'min', -Infinity);
-    const max = high ? integersOrScalar(high, 'Clip max') : attribute(ctx, 'max', Infinity);
+    const min = low ? scalar(low) : attribute(ctx, 'min', -Infinity);
+    const max = high ? scalar(high) : attribute(ctx, 'max', Infinity);
     return unary((tf, t) => tf.clipByValue(t, min, max))(ctx, [x]);
   },
   Conv: conv,
@@ -450,7 +450,7 @@ function pad(ctx: OpContext, [x, padsInput, valueInput]: (Value | undefined)[]):
   const rank = logicalShape(input).length;
   const pads = padsInput ? integers(padsInput, 'Pad pads') : listAttribute(ctx.graph, ctx.node, 'pads');
   const mode = stringAttribute(ctx.graph, ctx.node, 'mode', 'constant');
-  const constant = valueInput ? integersOrScalar(valueInput, 'Pad value') : attribute(ctx, 'value', 0);
+  const constant = valueInput ? scalar(valueInput) : attribute(ctx, 'value', 0);
   const logicalPads = [...Array(rank).keys()].map((i): [number, number] => [pads[i], pads[i + rank]]);
   if (logicalPads.some(([a, b]) => a < 0 || b < 0)) throw opError(ctx, 'crops with negative pads');
   const nhwc = rank === 4 && input.kind === 'tensor' && input.nhwc;
@@ -541,8 +541,9 @@ function splitEvenly(size: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.min(each, size - each * i));
 }
 
-function integersOrScalar(value: Value, what: string): number {
-  return integers(value, what)[0];
+/** A one-value input (Clip's bounds, Pad's fill): constants, read once per run. */
+function scalar(value: Value): number {
+  return value.kind === 'host' ? value.values[0] : (value.tensor.dataSync()[0] as number);
 }
 
 function required(ctx: OpContext, value: Value | undefined, index: number): Value {
