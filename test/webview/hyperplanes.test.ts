@@ -548,7 +548,11 @@ describeInChromium('hyperplane webview in Chromium', ({ it, before, after }) => 
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await page.click('#tab-lecture');
-    await page.waitForTimeout(300); // the state is saved at most every 200 ms
+    // The state is saved at most every 200 ms: wait until it holds the lecture tab and frame 3.
+    await page.waitForFunction(() => {
+      const saved = JSON.parse(sessionStorage.getItem('vscodeState') ?? 'null') as { tab?: string; frame?: number };
+      return saved?.tab === 'lecture' && saved.frame === 3;
+    });
     await page.reload();
     await waitForPosted(page, 'ready');
     await settle(page);
