@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Model, TensorData } from '../src/core/engine/model';
+import { classScore, type Model, type TensorData } from '../src/core/engine/model';
 import { openModel } from '../src/core/engine/openModel';
 import { initBackend } from '../src/core/util/tfBackend';
 import { type BenchRow, median } from './benchRow';
@@ -80,8 +80,7 @@ async function timedLoad(path: string): Promise<{ model: Model; ms: number }> {
 }
 
 function gradientRun(model: Model, input: TensorData): () => Promise<unknown> {
-  return () =>
-    model.inputGradient(input, [], (taps, tf) => tf.sum(tf.slice(taps.get(model.graph.outputs[0])!, [0, 0], [1, 1])));
+  return () => model.inputGradient(input, [], classScore(model, 0));
 }
 
 /** Median milliseconds of REPEATS runs after one warm-up. */

@@ -21,6 +21,8 @@ import { formatPercent } from '../core/util/format';
 
 /** Classes listed by default. */
 const TOP = 5;
+/** The input side when the model leaves it free (PyTorch's state dicts): ImageNet's 224. */
+const DEFAULT_SIDE = 224;
 
 interface RunOptions {
   input?: string;
@@ -35,7 +37,10 @@ export function addRun(program: Command): void {
   program
     .command('run')
     .description("run a model on one input: its top classes and each layer's output shape")
-    .argument('<model>', 'ONNX model file')
+    .argument(
+      '<model>',
+      'ONNX, Keras (.h5, .keras), TF.js model.json or PyTorch file (state dict of a known architecture, or a pickled module)',
+    )
     .option('--input <image>', 'a PNG or JPEG, resized (shorter side) and centre-cropped to the model input')
     .option(
       '--mnist <index>',
@@ -48,7 +53,10 @@ export function addRun(program: Command): void {
         .default('unit'),
     )
     .option('--top <k>', 'how many classes to list', nonNegativeInteger, TOP)
-    .option('--json', 'print JSON: {model, frontEnd, input: {shape}, outputs, top, layers: [{name, op, shape}]}')
+    .option(
+      '--json',
+      'print JSON: {model, frontEnd, architecture, backend, input: {shape}, outputs, top, layers: [{name, op, shape}]}',
+    )
     .addOption(backendOption())
     .addHelpText(
       'after',
@@ -58,11 +66,12 @@ export function addRun(program: Command): void {
       checkInputFile(file);
       if (options.input !== undefined && options.mnist !== undefined)
         throw new InputError('give --input or --mnist, not both');
-      await startBackend(options.backend);
+      // The backend is in the report: an error stays the only line on stderr.
+      const backend = await startBackend(options.backend, false);
       const model = await openModel(file);
       try {
         const input = await modelInput(model, options);
-        console.log(report(file, model, input, options));
+        console.log(report(file, model, input, backend, options));
       } finally {
         model.dispose();
       }
@@ -83,10 +92,17 @@ async function modelInput(model: Model, options: RunOptions): Promise<{ data: Te
   }
   if (options.input !== undefined) {
     if (channels !== 1 && channels !== 3) throw new InputError(`the model takes ${channels} channels, not an image`);
-    const data = await imageInput(options.input, width ?? 224, height ?? 224, channels, options.normalize);
+    const data = await imageInput(
+      options.input,
+      width ?? DEFAULT_SIDE,
+      height ?? DEFAULT_SIDE,
+      channels,
+      options.normalize,
+    );
     return { data, label: options.input };
   }
-  const shape = model.inputShape.map((d) => d ?? 1);
+  // A free batch is 1; a free image size is ImageNet's, as for an image.
+  const shape = model.inputShape.map((d, i) => d ?? (i < 2 ? 1 : DEFAULT_SIDE));
   return { data: { shape, values: new Float32Array(shape.reduce((a, b) => a * b, 1)) }, label: 'zeros' };
 }
 
@@ -113,7 +129,13 @@ async function imageInput(
   return pixelsToInput(ctx.getImageData(0, 0, width, height).data, width, height, channels, normalization);
 }
 
-function report(file: string, model: Model, input: { data: TensorData; label: string }, options: RunOptions): string {
+function report(
+  file: string,
+  model: Model,
+  input: { data: TensorData; label: string },
+  backend: string,
+  options: RunOptions,
+): string {
   const { output } = model.run(input.data);
   const scores = Array.from(output.values.subarray(0, output.shape.at(-1)));
   const probabilities = softmax(scores);
@@ -123,16 +145,14 @@ function report(file: string, model: Model, input: { data: TensorData; label: st
     .slice(0, options.top);
   const layers = model.layerShapes(input.data.shape).map(({ name, op, shape }) => ({ name, op, shape }));
   if (options.json) {
-    const { frontEnd } = model.graph;
-    return JSON.stringify(
-      { model: file, frontEnd, input: { shape: input.data.shape }, outputs: scores, top, layers },
-      null,
-      2,
-    );
+    const { frontEnd, architecture } = model.graph;
+    const summary = { model: file, frontEnd, architecture, backend, input: { shape: input.data.shape } };
+    return JSON.stringify({ ...summary, outputs: scores, top, layers }, null, 2);
   }
   const width = Math.max(...layers.map((l) => l.name.length));
   return [
-    `${file} (${model.graph.frontEnd}) on ${input.label} [${input.data.shape.join('×')}]`,
+    `${file} (${[model.graph.frontEnd, model.graph.architecture].filter(Boolean).join(': ')}) on ${input.label} ` +
+      `[${input.data.shape.join('×')}], backend ${backend}`,
     ...top.map((t) => `  class ${t.class}: ${formatPercent(t.probability)} (score ${t.score.toFixed(4)})`),
     'layers:',
     ...layers.map((l) => `  ${l.name.padEnd(width)}  ${l.op.padEnd(18)} ${l.shape.join('×')}`),

@@ -118,11 +118,14 @@ export function backendOption(): Option {
     .default('auto');
 }
 
-/** Starts the chosen backend (the .wasm files are beside the bundle) and says which on stderr. */
-export async function startBackend(choice: BackendChoice): Promise<BackendName> {
+/**
+ * Starts the chosen backend (the .wasm files are beside the bundle) and says which on stderr,
+ * unless the command reports it itself.
+ */
+export async function startBackend(choice: BackendChoice, announce = true): Promise<BackendName> {
   const exclude = choice === 'auto' ? [] : BACKEND_NAMES.filter((name) => name !== choice);
   const backend = await initBackend({ wasmDir: __dirname, exclude });
-  process.stderr.write(`TensorFlow.js backend: ${backend}\n`);
+  if (announce) process.stderr.write(`TensorFlow.js backend: ${backend}\n`);
   return backend;
 }
 

@@ -87,6 +87,8 @@ export interface ModelGraph {
   outputs: string[];
   nodes: GraphNode[];
   constants: Map<string, GraphConstant>;
+  /** What a front-end recognised the model as, for people: "resnet18 (10 classes)". */
+  architecture?: string;
 }
 
 export class ModelError extends WeightFileError {}

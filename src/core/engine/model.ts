@@ -189,6 +189,11 @@ export class Model {
   }
 }
 
+/** One sample's score for class k: the objective of a saliency map, and of the tests against PyTorch. */
+export function classScore(model: Model, k: number, sample = 0): Objective {
+  return (taps, tf) => tf.sum(tf.slice(taps.get(model.graph.outputs[0])!, [sample, k], [1, 1]));
+}
+
 function runNode(ctx: OpContext, inputs: (Value | undefined)[]): Value[] {
   try {
     return OP_IMPLEMENTATIONS[ctx.node.op](ctx, inputs);

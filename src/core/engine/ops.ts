@@ -439,6 +439,11 @@ function slice(ctx: OpContext, inputs: (Value | undefined)[]): Value[] {
     return [hostValue(out)];
   }
   const { tf } = ctx;
+  // tf.slice has a gradient, tf.stridedSlice none: steps of 1 (nearly every slice) take the first.
+  if (stride.every((step) => step === 1)) {
+    const size = end.map((e, i) => Math.max(0, e - begin[i]));
+    return [tensorValue(tf.slice(logical(tf, input), begin, size))];
+  }
   // tfjs reads a negative end as counting from the back: -1 here means "before index 0".
   const ends2 = end.map((e, i) => (e < 0 && stride[i] < 0 ? -shape[i] - 1 : e));
   return [tensorValue(tf.stridedSlice(logical(tf, input), begin, ends2, stride))];

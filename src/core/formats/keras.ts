@@ -24,6 +24,8 @@ import { errorMessage } from '../util/errorMessage';
  */
 const MAX_HDF5_BYTES = 2 ** 31;
 const MAX_METADATA_BYTES = 1 << 20;
+/** A model's JSON (config.json, the model_config attribute): big models' run to a few MB. */
+const MAX_CONFIG_BYTES = 64 << 20;
 /**
  * Far more than any Keras file has. Each HDF5 call costs tens of microseconds, so the link
  * count is what bounds the time a crafted file can take to list.
@@ -52,7 +54,18 @@ function loadH5wasm(): Promise<{ h5: H5wasm; module: H5Module }> {
   return library;
 }
 
+/** A Keras file's weights and the model's JSON, for the model engine. */
+export interface KerasModelFile {
+  weights: WeightFile;
+  /** The h5's root attribute `model_config`, or the .keras's `config.json`; undefined in weights-only files. */
+  config: string | undefined;
+}
+
 export async function readKerasH5(source: ByteSource): Promise<WeightFile> {
+  return (await readKerasH5Model(source)).weights;
+}
+
+export async function readKerasH5Model(source: ByteSource): Promise<KerasModelFile> {
   if (source.size > MAX_HDF5_BYTES) {
     throw new WeightFileError(source.path, `HDF5 file of ${source.size} bytes is over the 2 GB limit`);
   }
@@ -61,8 +74,13 @@ export async function readKerasH5(source: ByteSource): Promise<WeightFile> {
 
 /** A Keras 3 `.keras` file: a zip holding `config.json`, `metadata.json` and `model.weights.h5`. */
 export async function readKerasZip(source: ByteSource, zip: ZipArchive): Promise<WeightFile> {
+  return (await readKerasZipModel(source, zip)).weights;
+}
+
+export async function readKerasZipModel(source: ByteSource, zip: ZipArchive): Promise<KerasModelFile> {
   let weights: Uint8Array;
   let metadata: Record<string, string>;
+  let config: string | undefined;
   try {
     const names = [...zip.entries.keys()];
     const entry =
@@ -73,10 +91,15 @@ export async function readKerasZip(source: ByteSource, zip: ZipArchive): Promise
     }
     weights = await zip.read(entry.name);
     metadata = await kerasMetadata(zip);
+    const configEntry = zip.entries.get('config.json');
+    if (configEntry && configEntry.size <= MAX_CONFIG_BYTES) {
+      config = new TextDecoder().decode(await zip.read(configEntry.name));
+    }
   } finally {
     zip.close();
   }
-  return readHdf5(source.path, weights, metadata, () => source.close());
+  const { weights: file } = await readHdf5(source.path, weights, metadata, () => source.close());
+  return { weights: file, config };
 }
 
 /** `metadata.json`'s keras_version and date_saved, when it holds them; it is only for show. */
@@ -99,7 +122,7 @@ async function readHdf5(
   bytes: Uint8Array,
   metadata: Record<string, string>,
   closeSource: () => Promise<void>,
-): Promise<WeightFile> {
+): Promise<KerasModelFile> {
   const { h5, module } = await loadH5wasm();
   const fsName = `/weight-lens-${++fileCount}.h5`;
   module.FS.writeFile(fsName, bytes);
@@ -124,7 +147,7 @@ async function readHdf5(
     }
     const allMetadata = { ...rootAttributes(opened), ...metadata };
     noteUnsupported(allMetadata, unsupported);
-    return makeWeightFile({
+    const weights = makeWeightFile({
       format: 'keras',
       path,
       entries,
@@ -135,6 +158,7 @@ async function readHdf5(
         await closeSource();
       },
     });
+    return { weights, config: modelConfig(opened) };
   } catch (error) {
     opened.close();
     release();
@@ -275,6 +299,13 @@ function rootAttributes(file: Group): Record<string, string> {
   const attrs = file.attrs;
   const keys = ['keras_version', 'backend'].filter((k) => Object.hasOwn(attrs, k));
   return Object.fromEntries(keys.map((k) => [k, String(attrs[k].json_value)]));
+}
+
+/** The root attribute `model_config` Keras writes with `model.save('x.h5')` (a JSON string). */
+function modelConfig(file: Group): string | undefined {
+  if (!Object.hasOwn(file.attrs, 'model_config')) return undefined;
+  const value = file.attrs.model_config.json_value;
+  return typeof value === 'string' && value.length <= MAX_CONFIG_BYTES ? value : undefined;
 }
 
 /** HDF5's error stack names every layer it passed; the innermost line says what went wrong. */

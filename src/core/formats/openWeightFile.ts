@@ -13,7 +13,7 @@ import { type ByteSource, type WeightFile, WeightFileError } from './weightFile'
 import { isZip, openZip } from './zip';
 import { errorMessage } from '../util/errorMessage';
 
-const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+export const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** JSON manifests (TF.js model.json, safetensors index) are small; refuse to parse huge ones. */
 const MAX_JSON_BYTES = 64 << 20;
 
@@ -57,17 +57,21 @@ async function readZipContainer(source: ByteSource): Promise<WeightFile> {
 }
 
 async function readJsonManifest(source: ByteSource): Promise<WeightFile> {
-  if (source.size > MAX_JSON_BYTES)
-    throw new WeightFileError(source.path, `JSON of ${source.size} bytes is too large for a manifest`);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(await source.read(0, source.size)));
-  } catch (error) {
-    throw new WeightFileError(source.path, `is not valid JSON (${errorMessage(error)})`);
-  }
+  const json = await readJsonFile(source);
   if (isObject(json) && 'weight_map' in json) return readSafetensorsIndex(source, json);
   if (isObject(json) && 'weightsManifest' in json) return readTfjsModel(source, json);
   throw new WeightFileError(source.path, 'is JSON but neither a TF.js model.json nor a safetensors index');
+}
+
+/** A JSON manifest (TF.js model.json, safetensors index) parsed, within the size limit. */
+export async function readJsonFile(source: ByteSource): Promise<unknown> {
+  if (source.size > MAX_JSON_BYTES)
+    throw new WeightFileError(source.path, `JSON of ${source.size} bytes is too large for a manifest`);
+  try {
+    return JSON.parse(new TextDecoder().decode(await source.read(0, source.size)));
+  } catch (error) {
+    throw new WeightFileError(source.path, `is not valid JSON (${errorMessage(error)})`);
+  }
 }
 
 /** safetensors: an 8-byte little-endian header length (checked by the reader), then a JSON object. */

@@ -4,8 +4,8 @@
 // element count followed by its raw data. Opening reads the pickles and the counts;
 // tensor bytes are read by range when asked for.
 import { type PickleValue, PickleTruncatedError, type UnpickleOptions, unpickle } from './pickle';
-import { storageLoader, TORCH_PICKLE, TorchStorage, torchWeightFile } from './pytorchTensors';
-import { type ByteSource, type WeightFile, WeightFileError } from './weightFile';
+import { storageLoader, TORCH_PICKLE, TorchStorage, type TorchWeightFile, torchWeightFile } from './pytorchTensors';
+import { type ByteSource, WeightFileError } from './weightFile';
 
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
@@ -27,7 +27,7 @@ interface Header {
   storages: Map<string, TorchStorage>;
 }
 
-export async function readPytorchLegacy(source: ByteSource): Promise<WeightFile> {
+export async function readPytorchLegacy(source: ByteSource): Promise<TorchWeightFile> {
   const header = await readHeader(source);
   const ranges = await storageRanges(source, header);
   return torchWeightFile({

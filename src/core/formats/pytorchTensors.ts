@@ -264,8 +264,14 @@ interface Located {
   byteLength: number;
 }
 
+/** A PyTorch file's tensors, and the unpickled objects they came from (a whole module's tree, for the engine). */
+export interface TorchWeightFile extends WeightFile {
+  /** The unpickled objects and the names their tensors go under, as in TorchFileOptions.roots. */
+  readonly objects: readonly [string, PickleValue][];
+}
+
 /** The WeightFile over named tensors: lists them now, reads each one's bytes when asked. */
-export function torchWeightFile(options: TorchFileOptions): WeightFile {
+export function torchWeightFile(options: TorchFileOptions): TorchWeightFile {
   const { source, storages, littleEndian } = options;
   const fail = (problem: string): never => {
     throw new WeightFileError(source.path, problem);
@@ -286,6 +292,7 @@ export function torchWeightFile(options: TorchFileOptions): WeightFile {
     path: source.path,
     tensors: [...located].map(([name, { tensor, dtype }]) => infoOf(name, tensor, dtype)),
     metadata,
+    objects: options.roots,
     async read(name) {
       const entry = located.get(name);
       if (!entry) throw new WeightFileError(source.path, `has no tensor "${name}"`);

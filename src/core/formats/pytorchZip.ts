@@ -4,14 +4,14 @@
 // archives add constants.pkl (their tensor constants, storages in constants/) and code/.
 // Opening reads the zip directory and the pickles; tensor bytes are read when asked for.
 import { type PickleValue, unpickle } from './pickle';
-import { storageLoader, TORCH_PICKLE, torchWeightFile } from './pytorchTensors';
-import { type ByteSource, type WeightFile, WeightFileError } from './weightFile';
+import { storageLoader, TORCH_PICKLE, type TorchWeightFile, torchWeightFile } from './pytorchTensors';
+import { type ByteSource, WeightFileError } from './weightFile';
 import type { ZipArchive } from './zip';
 
 /** data.pkl holds structure, not tensor data: even huge checkpoints have small ones. */
 const MAX_PICKLE_BYTES = 256 << 20;
 
-export async function readPytorchZip(source: ByteSource, zip: ZipArchive): Promise<WeightFile> {
+export async function readPytorchZip(source: ByteSource, zip: ZipArchive): Promise<TorchWeightFile> {
   try {
     return await readArchive(source, zip);
   } catch (error) {
@@ -20,7 +20,7 @@ export async function readPytorchZip(source: ByteSource, zip: ZipArchive): Promi
   }
 }
 
-async function readArchive(source: ByteSource, zip: ZipArchive): Promise<WeightFile> {
+async function readArchive(source: ByteSource, zip: ZipArchive): Promise<TorchWeightFile> {
   const fail = (problem: string): never => {
     throw new WeightFileError(source.path, problem);
   };
