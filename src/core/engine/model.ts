@@ -168,21 +168,22 @@ export class Model {
   }
 
   /**
-   * An OIHW kernel as HWIO (convolution) or HWCM (depthwise over `groups` channels, M filters
-   * each: PyTorch's output o = c·M + m, as tfjs's), kept for later runs.
+   * An OIHW kernel as HWIO (convolution), HWOI turned by 180° (the convolution that is its
+   * input gradient) or HWCM (depthwise over `groups` channels, M filters each: PyTorch's
+   * output o = c·M + m, as tfjs's), kept for later runs.
    */
-  private kernel(name: string, layout: 'HWIO' | 'HWCM', groups = 1): Tensor4D {
+  private kernel(name: string, layout: 'HWIO' | 'HWOI' | 'HWCM', groups = 1): Tensor4D {
     const key = `${layout}:${name}`;
     let kernel = this.kernels.get(key);
     if (!kernel) {
       const { tf } = this;
       const oihw = this.floats.get(name)!;
       const [out, , kh, kw] = oihw.shape;
-      kernel = tf.tidy(() =>
-        layout === 'HWIO'
-          ? tf.transpose(oihw, [2, 3, 1, 0])
-          : tf.transpose(tf.reshape(oihw, [groups, out / groups, kh, kw]), [2, 3, 0, 1]),
-      ) as Tensor4D;
+      kernel = tf.tidy(() => {
+        if (layout === 'HWIO') return tf.transpose(oihw, [2, 3, 1, 0]);
+        if (layout === 'HWOI') return tf.reverse(tf.transpose(oihw, [2, 3, 0, 1]), [0, 1]);
+        return tf.transpose(tf.reshape(oihw, [groups, out / groups, kh, kw]), [2, 3, 0, 1]);
+      }) as Tensor4D;
       this.kernels.set(key, tf.keep(kernel));
     }
     return kernel;

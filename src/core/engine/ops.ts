@@ -31,7 +31,7 @@ export interface OpContext {
   graph: ModelGraph;
   node: GraphNode;
   /** A convolution kernel's OIHW constant as the layout tfjs wants, prepared once. */
-  kernel(name: string, layout: 'HWIO' | 'HWCM', groups?: number): Tensor4D;
+  kernel(name: string, layout: 'HWIO' | 'HWOI' | 'HWCM', groups?: number): Tensor4D;
 }
 
 type Op = (ctx: OpContext, inputs: (Value | undefined)[]) => Value[];
@@ -282,7 +282,9 @@ function conv(ctx: OpContext, [x, w, b]: (Value | undefined)[]): Value[] {
   const dilations = pair(listAttribute(graph, node, 'dilations', [1, 1]));
   const padding = explicitPadding(ctx, [input.shape[1], input.shape[2]], [kh, kw], strides, dilations);
   let y: Tensor4D;
-  if (group === 1) {
+  if (group === 1 && dilations[0] === 1 && dilations[1] === 1) {
+    y = convolution(tf, input, ctx.kernel(weightName, 'HWIO'), ctx.kernel(weightName, 'HWOI'), strides, padding);
+  } else if (group === 1) {
     y = tf.conv2d(input as Tensor4D, ctx.kernel(weightName, 'HWIO'), strides, padding, 'NHWC', dilations);
   } else if (inPerGroup === 1 && out % group === 0) {
     y = tf.depthwiseConv2d(
@@ -308,6 +310,72 @@ function conv(ctx: OpContext, [x, w, b]: (Value | undefined)[]): Value[] {
 }
 
 type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * A convolution whose input gradient is itself a convolution (of the output gradient, zeros
+ * inserted between its values for strides, with the kernel turned by 180° and its in and out
+ * channels swapped: `flipped`), which XNNPACK runs as fast as the forward pass; tfjs-wasm's
+ * own Conv2DBackpropInput is a plain loop, 9× PyTorch on ResNet-18. The kernel is a
+ * constant: its gradient is zero.
+ */
+function convolution(
+  tf: Tf,
+  x: Tensor4D,
+  kernel: Tensor4D,
+  flipped: Tensor4D,
+  strides: [number, number],
+  padding: ExplicitPadding,
+): Tensor4D {
+  const [kh, kw] = kernel.shape;
+  const run = tf.customGrad((...args) => {
+    const [input, w] = args as Tensor4D[];
+    const value = tf.conv2d(input, w, strides, padding, 'NHWC');
+    const gradFunc = (dy: Tensor) => {
+      const [, height, width] = input.shape;
+      const spread = spreadOut(tf, dy as Tensor4D, strides);
+      // Pads (negative: crops) that make a valid convolution of `spread` come out height × width.
+      const [top, left] = [kh - 1 - padding[1][0], kw - 1 - padding[2][0]];
+      const [bottom, right] = [height + kh - 1 - spread.shape[1] - top, width + kw - 1 - spread.shape[2] - left];
+      const framed = frame(tf, spread, [top, bottom], [left, right]);
+      return [tf.conv2d(framed, flipped, 1, 'valid', 'NHWC'), tf.zerosLike(w)];
+    };
+    return { value, gradFunc };
+  });
+  return run(x, kernel) as Tensor4D;
+}
+
+/** dy with strides − 1 zeros between its rows and columns: where a strided convolution skipped. */
+function spreadOut(tf: Tf, dy: Tensor4D, [sy, sx]: [number, number]): Tensor4D {
+  if (sy === 1 && sx === 1) return dy;
+  const [n, h, w, c] = dy.shape;
+  const holes = tf.pad(tf.reshape(dy, [n, h, 1, w, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, sy - 1],
+    [0, 0],
+    [0, sx - 1],
+    [0, 0],
+  ]);
+  const spread = tf.reshape(holes, [n, h * sy, w * sx, c]);
+  return tf.slice(spread, [0, 0, 0, 0], [n, (h - 1) * sy + 1, (w - 1) * sx + 1, c]) as Tensor4D;
+}
+
+/** Pads, or crops where a pad is negative, the rows and columns of an NHWC image. */
+function frame(tf: Tf, image: Tensor4D, [top, bottom]: number[], [left, right]: number[]): Tensor4D {
+  const [n, h, w, c] = image.shape;
+  const cropped = tf.slice(
+    image,
+    [0, Math.max(0, -top), Math.max(0, -left), 0],
+    [n, h - Math.max(0, -top) - Math.max(0, -bottom), w - Math.max(0, -left) - Math.max(0, -right), c],
+  );
+  const pads: ExplicitPadding = [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ];
+  return tf.pad(cropped, pads);
+}
 
 /** ONNX `pads` (begins then ends) or `auto_pad`, as tfjs's explicit NHWC padding. */
 function explicitPadding(
