@@ -19,7 +19,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheDir } from '../../scripts/codeServerInstall';
 import { torchPython } from './torch';
@@ -115,8 +115,19 @@ async function generate(python: string, dir: string, models: string[]): Promise<
     await run(python, [SCRIPT, '--out', tmp, '--models', models.join(',')]);
     for (const model of models) moveModel(tmp, dir, model, renameSync);
     console.error(`engine fixtures: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    removeOtherVersions(dir);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The fixtures of earlier versions of the script (about 2 GB each) beside this version's. */
+function removeOtherVersions(dir: string): void {
+  const current = basename(dir);
+  for (const entry of readdirSync(dirname(dir))) {
+    if (/^engine-fixtures-[0-9a-f]{12}$/.test(entry) && entry !== current) {
+      rmSync(join(dirname(dir), entry), { recursive: true, force: true });
+    }
   }
 }
 
