@@ -136,14 +136,14 @@ function report(
   backend: string,
   options: RunOptions,
 ): string {
-  const { output } = model.run(input.data);
+  const { output, layers: shapes } = model.run(input.data);
   const scores = Array.from(output.values.subarray(0, output.shape.at(-1)));
   const probabilities = softmax(scores);
   const top = probabilities
     .map((probability, index) => ({ class: index, score: scores[index], probability }))
     .sort((a, b) => b.probability - a.probability)
     .slice(0, options.top);
-  const layers = model.layerShapes(input.data.shape).map(({ name, op, shape }) => ({ name, op, shape }));
+  const layers = shapes.map(({ name, op, shape }) => ({ name, op, shape }));
   if (options.json) {
     const { frontEnd, architecture } = model.graph;
     const summary = { model: file, frontEnd, architecture, backend, input: { shape: input.data.shape } };

@@ -20,6 +20,8 @@ export interface TensorData {
 export interface RunResult {
   output: TensorData;
   taps: Map<string, TensorData>;
+  /** Every node's first output shape on this input. */
+  layers: LayerShape[];
 }
 
 /** A scalar to differentiate, from the taps (each NCHW, as the graph means it) and the output. */
@@ -31,7 +33,7 @@ export interface GradientResult {
   gradient: TensorData;
 }
 
-/** The shape of a node's first output for a given input: what the CLI and the views list as layers. */
+/** The shape of a node's first output on an input: what the CLI and the views list as layers. */
 export interface LayerShape {
   name: string;
   op: string;
@@ -77,9 +79,16 @@ export class Model {
   run(input: TensorData, taps: string[] = []): RunResult {
     this.checkInput(input);
     const { tf } = this;
+    let layers: LayerShape[] = [];
     const results = tf.tidy(() => {
       const x = tf.tensor(input.values, input.shape, 'float32');
       const values = this.forward(x, new Set(taps));
+      layers = this.graph.nodes.map((node) => ({
+        name: node.name,
+        op: node.op,
+        output: node.outputs[0],
+        shape: logicalShape(values.get(node.outputs[0])!),
+      }));
       return [this.graph.outputs[0], ...taps].map((name) => logical(tf, values.get(name)!));
     });
     const [output, ...tapTensors] = results.map((t) => {
@@ -87,7 +96,7 @@ export class Model {
       t.dispose();
       return data;
     });
-    return { output, taps: new Map(taps.map((name, i) => [name, tapTensors[i]])) };
+    return { output, taps: new Map(taps.map((name, i) => [name, tapTensors[i]])), layers };
   }
 
   /** The gradient of `objective` with respect to the input; the output is the tap named by graph.outputs[0]. */
@@ -114,20 +123,6 @@ export class Model {
     } finally {
       if (this.gradientBackend) await tf.setBackend(previous);
     }
-  }
-
-  /** Each node's first output shape for one input of this shape (a forward pass of zeros). */
-  layerShapes(inputShape: number[]): LayerShape[] {
-    const { tf } = this;
-    return tf.tidy(() => {
-      const values = this.forward(tf.zeros(inputShape), new Set());
-      return this.graph.nodes.map((node) => ({
-        name: node.name,
-        op: node.op,
-        output: node.outputs[0],
-        shape: logicalShape(values.get(node.outputs[0])!),
-      }));
-    });
   }
 
   dispose(): void {
