@@ -91,7 +91,8 @@ export type WeightsHostMessage =
       metadata: Record<string, string>;
       tensors: TensorSummary[];
     }
-  | { type: 'tensorStats'; name: string; stats: TensorStats }
+  /** Statistics computed since the last such message (batched: a file may have thousands of tensors). */
+  | { type: 'tensorStats'; stats: { name: string; stats: TensorStats }[] }
   /** Answer to `requestTensor`: the values in row-major order of the tensor's shape. */
   | { type: 'tensorData'; requestId: number; name: string; values: Float32Array }
   | { type: 'tensorError'; requestId: number; name: string; message: string }

@@ -3,12 +3,15 @@
 // (metadata only), computes their statistics in the background, sends a tensor's values
 // when the webview asks, and writes a PNG only when the user exports one.
 import * as vscode from 'vscode';
-import type { TensorSummary, WeightsHostMessage, WeightsWebviewMessage } from '../protocol';
+import type { TensorStats, TensorSummary, WeightsHostMessage, WeightsWebviewMessage } from '../protocol';
 import { reportErrors } from './reportErrors';
 import { WeightsDocument } from './weightsDocument';
 import { exportFileName } from './weightsFiles';
 import { loadWeightsView } from './webviewSetup';
 import { errorMessage } from '../core/util/errorMessage';
+
+/** How long statistics gather before they go to the view: ten messages a second, not one per tensor. */
+const STATS_BATCH_MS = 100;
 
 export const WEIGHTS_VIEW_TYPE = 'weightLens.weights';
 
@@ -93,14 +96,25 @@ class WeightsEditor implements vscode.Disposable {
     );
   }
 
-  /** Tensor by tensor, yielding to the event loop in between so the extension host stays responsive. */
+  /**
+   * Tensor by tensor, yielding to the event loop in between so the extension host stays
+   * responsive; sent in batches of STATS_BATCH_MS, since the view copies its statistics per message.
+   */
   private async sendStats(names: string[], signal: AbortSignal): Promise<void> {
+    let batch: { name: string; stats: TensorStats }[] = [];
+    let since = Date.now();
+    const flush = () => {
+      if (batch.length && !signal.aborted) this.post({ type: 'tensorStats', stats: batch });
+      [batch, since] = [[], Date.now()];
+    };
     for (const name of names) {
       await new Promise((resolve) => setImmediate(resolve));
       if (signal.aborted) return;
       const stats = await this.document.statsOf(name);
-      if (stats && !signal.aborted) this.post({ type: 'tensorStats', name, stats });
+      if (stats) batch.push({ name, stats });
+      if (Date.now() - since >= STATS_BATCH_MS) flush();
     }
+    flush();
   }
 
   private async sendTensor(requestId: number, name: string): Promise<void> {

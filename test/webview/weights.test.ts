@@ -108,7 +108,7 @@ class Host {
 
   async sendStats(): Promise<void> {
     for (const { name } of this.file.tensors) {
-      await post(this.page, { type: 'tensorStats', name, stats: tensorStats(await this.file.read(name)) });
+      await post(this.page, { type: 'tensorStats', stats: [{ name, stats: tensorStats(await this.file.read(name)) }] });
     }
     await settle(this.page);
   }

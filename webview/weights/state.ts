@@ -55,7 +55,7 @@ export function applyWeightsMessage(data: WeightsViewData, message: WeightsHostM
     case 'weightsFile':
       return { file: message, stats: new Map() };
     case 'tensorStats':
-      return { ...data, stats: new Map(data.stats).set(message.name, message.stats) };
+      return { ...data, stats: new Map([...data.stats, ...message.stats.map((s) => [s.name, s.stats] as const)]) };
     case 'tensorData':
       return selected?.requestId === message.requestId
         ? { ...data, selected: { ...selected, values: message.values } }

@@ -21,7 +21,7 @@ function apply(...messages: WeightsHostMessage[]) {
 
 describe('applyWeightsMessage', () => {
   it('keeps statistics as they come, and a new file starts without them', () => {
-    const data = apply(file, { type: 'tensorStats', name: 'conv1.weight', stats });
+    const data = apply(file, { type: 'tensorStats', stats: [{ name: 'conv1.weight', stats }] });
     assert.deepEqual(data.stats.get('conv1.weight'), stats);
     assert.equal(NO_FILE.stats.size, 0, 'the state it started from is unchanged');
     assert.equal(applyWeightsMessage(data, file).stats.size, 0);
